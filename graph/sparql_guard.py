@@ -1,0 +1,149 @@
+"""Static inspection of SPARQL text: its form, and the operations that reach outside the store.
+
+SERVICE, LOAD and FROM/FROM NAMED/USING of a graph the store does not hold can
+make an engine fetch URLs or read files (rdflib dereferences FROM; Oxigraph's
+SERVICE has its own HTTP client, which no audit hook can stop). They are
+refused before the query reaches the engine unless explicitly enabled.
+
+The check works on SPARQL's tokens: comments, string literals and IRIs are
+recognised first, so a keyword inside a string or an IRI, or a prefixed name
+such as ``ex:SERVICE``, never counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .errors import QueryError, QueryRefused
+
+__all__ = ["QueryShape", "check_query", "inspect_sparql", "query_form"]
+
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+    | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:[\w.\-:%\\\u00b7\u00c0-\uffff]*)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<space>\s+)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATE_OPS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What the tokens of a SPARQL request say about it."""
+
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE
+    uses_service: bool
+    uses_load: bool
+    dataset_graphs: tuple[str, ...]  # graphs named by FROM, FROM NAMED, USING, USING NAMED
+
+
+def _tokens(sparql: str) -> Iterator[tuple[str, str]]:
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup
+        if kind not in ("comment", "space"):
+            yield kind, match.group()
+
+
+def inspect_sparql(sparql: str) -> QueryShape:
+    """Tokenise ``sparql`` and report its form and outside-reaching operations.
+
+    Examples
+    --------
+    >>> inspect_sparql("SELECT * FROM <http://x/g> { ?s ?p 'SERVICE' }").dataset_graphs
+    ('http://x/g',)
+    >>> inspect_sparql("PREFIX ex: <http://x/> SELECT * { ?s ex:SERVICE ?o }").uses_service
+    False
+    """
+    tokens = list(_tokens(sparql))
+    prefixes: dict[str, str] = {}
+    form = None
+    service = load = False
+    graphs: list[str] = []
+    i = 0
+    while i < len(tokens):
+        kind, text = tokens[i]
+        upper = text.upper() if kind == "word" else ""
+        if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
+            prefixes[tokens[i + 1][1][:-1]] = tokens[i + 2][1][1:-1]
+            i += 3
+            continue
+        if form is None and (upper in _FORMS or upper in _UPDATE_OPS):
+            form = upper if upper in _FORMS else "UPDATE"
+        if upper == "SERVICE":
+            service = True
+        elif upper == "LOAD":
+            load = True
+        elif upper in ("FROM", "USING"):
+            j = i + 1
+            if j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED":
+                j += 1
+            if j < len(tokens):
+                graphs.append(_expand(tokens[j], prefixes))
+        i += 1
+    if form is None:
+        raise QueryError("not a SPARQL query or update: no SELECT, ASK, CONSTRUCT, DESCRIBE or update operation found")
+    return QueryShape(form, service, load, tuple(graphs))
+
+
+def _expand(token: tuple[str, str], prefixes: dict[str, str]) -> str:
+    kind, text = token
+    if kind == "iri":
+        return text[1:-1]
+    if kind == "pname":
+        prefix, _, local = text.partition(":")
+        return prefixes.get(prefix, prefix + ":") + local
+    return text
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE.
+
+    Examples
+    --------
+    >>> query_form("# a comment\\nASK { ?s ?p ?o }")
+    'ASK'
+    """
+    return inspect_sparql(sparql).form
+
+
+def check_query(
+    sparql: str,
+    *,
+    allow_outside: bool,
+    known_graphs: Callable[[], set[str]],
+    update: bool,
+) -> QueryShape:
+    """Refuse what reaches outside the store; return the request's shape.
+
+    Raises QueryRefused for SERVICE, LOAD, or a FROM/USING graph not in
+    ``known_graphs()`` while ``allow_outside`` is false, and QueryError when a
+    query is sent as an update or the other way round.
+    """
+    shape = inspect_sparql(sparql)
+    if update and shape.form != "UPDATE":
+        raise QueryError(f"expected a SPARQL update, got a {shape.form} query")
+    if not update and shape.form == "UPDATE":
+        raise QueryError("this is a SPARQL update; send it as an update, not as a query")
+    if allow_outside:
+        return shape
+    if shape.uses_service:
+        raise QueryRefused("SERVICE (federated query) is disabled on this server")
+    if shape.uses_load:
+        raise QueryRefused("LOAD is disabled on this server")
+    if shape.dataset_graphs:
+        known = known_graphs()
+        outside = [g for g in shape.dataset_graphs if g not in known]
+        if outside:
+            raise QueryRefused(f"FROM/USING a graph that is not in the store is disabled: <{outside[0]}>")
+    return shape

@@ -1,0 +1,298 @@
+"""Store backends: embedded Oxigraph (default, in memory or on disk) and rdflib's Memory store.
+
+Both keep every triple in the default graph and accept queries as strings.
+Writes are atomic: data is parsed and checked in full before one transaction
+adds it, so a bad file never leaves a half-written store.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Identifier, Node
+
+from .errors import DataError, QueryError
+from .formats import RdfFormatSpec
+from .model import QueryResult
+
+__all__ = ["Backend", "MemoryBackend", "OxigraphBackend", "open_backend"]
+
+Triple = tuple[Identifier, Identifier, Identifier]
+
+
+class _Cancelled(Exception):
+    """Raised inside a worker when the caller gave up on a query."""
+
+
+class Backend(ABC):
+    """What the KnowledgeGraph needs of a store."""
+
+    name: str
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def query(self, sparql: str, *, prefixes: dict[str, str], max_rows: int, cancel: threading.Event) -> QueryResult: ...
+
+    @abstractmethod
+    def update(self, sparql: str, *, prefixes: dict[str, str]) -> None: ...
+
+    @abstractmethod
+    def add(self, triples: Iterable[Triple]) -> None:
+        """Add all triples in one transaction."""
+
+    @abstractmethod
+    def remove(self, triples: Iterable[Triple]) -> None:
+        """Remove all triples in one transaction."""
+
+    @abstractmethod
+    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]: ...
+
+    @abstractmethod
+    def serialize(self, spec: RdfFormatSpec, *, prefixes: dict[str, str]) -> bytes: ...
+
+    @property
+    @abstractmethod
+    def rdflib_graph(self) -> Graph:
+        """An rdflib view of the default graph (for pySHACL and rdflib users)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+    def parse(self, data: bytes, spec: RdfFormatSpec, *, source: str, base_iri: str | None = None) -> list[Triple]:
+        """Parse RDF bytes to triples with Oxigraph's parsers; quads lose their graph name.
+
+        Raises DataError naming ``source`` and the line on malformed input.
+        """
+        try:
+            quads = list(ox.parse(data, format=spec.oxigraph, base_iri=base_iri))
+        except SyntaxError as exc:
+            raise DataError(f"{source}: malformed {spec.name}: {_syntax_message(exc)}") from None
+        except (ValueError, OSError) as exc:
+            raise DataError(f"{source}: cannot read as {spec.name}: {exc}") from None
+        return [(_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)) for q in quads]
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    text = str(exc.msg if getattr(exc, "msg", None) else exc)
+    if getattr(exc, "lineno", None):
+        return f"line {exc.lineno}: {text}"
+    return text
+
+
+def _from_ox(term: object) -> Identifier:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise DataError(f"unsupported RDF term {term!r} (RDF-star triples are not supported)")
+
+
+def _to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+class OxigraphBackend(Backend):
+    """Embedded Oxigraph: in memory, or persisted in ``path``."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: Path | None = None) -> None:
+        try:
+            self.store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as exc:
+            raise DataError(f"{path}: cannot open the store: {exc}") from None
+        self.path = path
+        self._rdflib: Graph | None = None
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def query(self, sparql: str, *, prefixes: dict[str, str], max_rows: int, cancel: threading.Event) -> QueryResult:
+        try:
+            result = self.store.query(sparql, prefixes=prefixes)
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult("ASK", boolean=bool(result))
+            if isinstance(result, ox.QuerySolutions):
+                variables = tuple(v.value for v in result.variables)
+                rows = []
+                for solution in result:
+                    if cancel.is_set():
+                        raise _Cancelled
+                    if len(rows) == max_rows:
+                        return QueryResult("SELECT", variables, tuple(rows), truncated=True)
+                    rows.append(tuple(None if term is None else _from_ox(term) for term in solution))
+                return QueryResult("SELECT", variables, tuple(rows))
+            kind = "DESCRIBE" if _is_describe(sparql) else "CONSTRUCT"
+            triples = []
+            for triple in result:
+                if cancel.is_set():
+                    raise _Cancelled
+                if len(triples) == max_rows:
+                    return QueryResult(kind, triples=tuple(triples), truncated=True)
+                triples.append((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
+            return QueryResult(kind, triples=tuple(triples))
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL query: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def update(self, sparql: str, *, prefixes: dict[str, str]) -> None:
+        try:
+            self.store.update(sparql, prefixes=prefixes)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL update: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"update failed: {exc}") from None
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        self.store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph()) for s, p, o in triples)
+
+    def remove(self, triples: Iterable[Triple]) -> None:
+        quads = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph()) for s, p, o in triples]
+        if not quads:
+            return
+        # One DELETE DATA is one transaction; blank nodes cannot be named in it, so remove those one by one.
+        named = [q for q in quads if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)]
+        if named:
+            body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in named)
+            self.store.update(f"DELETE DATA {{ {body} }}")
+        for quad in quads:
+            if quad not in named:
+                self.store.remove(quad)
+
+    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]:
+        s, p, o = (None if t is None else _to_ox(t) for t in pattern)
+        for quad in self.store.quads_for_pattern(s, p, o, ox.DefaultGraph()):
+            yield _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)
+
+    def serialize(self, spec: RdfFormatSpec, *, prefixes: dict[str, str]) -> bytes:
+        kwargs = {"prefixes": prefixes} if spec.name in ("ttl", "trig", "xml", "jsonld") else {}
+        if spec.name in ("nq", "trig"):
+            return self.store.dump(format=spec.oxigraph, **kwargs)
+        return self.store.dump(format=spec.oxigraph, from_graph=ox.DefaultGraph(), **kwargs)
+
+    @property
+    def rdflib_graph(self) -> Graph:
+        if self._rdflib is None:
+            from oxrdflib import OxigraphStore
+
+            self._rdflib = Graph(store=OxigraphStore(store=self.store), identifier=DATASET_DEFAULT_GRAPH_ID)
+        return self._rdflib
+
+    def close(self) -> None:
+        if self.path is not None:
+            self.store.flush()
+
+
+class MemoryBackend(Backend):
+    """rdflib's Memory store, with rdflib's SPARQL engine."""
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self.graph = Graph(identifier=DATASET_DEFAULT_GRAPH_ID)
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def query(self, sparql: str, *, prefixes: dict[str, str], max_rows: int, cancel: threading.Event) -> QueryResult:
+        from pyparsing import ParseException
+
+        try:
+            result = self.graph.query(sparql, initNs=prefixes)
+            if result.type == "ASK":
+                return QueryResult("ASK", boolean=bool(result.askAnswer))
+            if result.type == "SELECT":
+                variables = tuple(str(v) for v in result.vars or ())
+                rows = []
+                for row in result:
+                    if cancel.is_set():
+                        raise _Cancelled
+                    if len(rows) == max_rows:
+                        return QueryResult("SELECT", variables, tuple(rows), truncated=True)
+                    rows.append(tuple(row))
+                return QueryResult("SELECT", variables, tuple(rows))
+            kind = "DESCRIBE" if _is_describe(sparql) else "CONSTRUCT"
+            triples = tuple(result.graph)
+            if len(triples) > max_rows:
+                return QueryResult(kind, triples=triples[:max_rows], truncated=True)
+            return QueryResult(kind, triples=triples)
+        except ParseException as exc:
+            raise QueryError(f"malformed SPARQL query: {exc}") from None
+        except (_Cancelled, QueryError):
+            raise
+        except Exception as exc:  # rdflib's evaluator raises many kinds for bad queries
+            raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+
+    def update(self, sparql: str, *, prefixes: dict[str, str]) -> None:
+        from pyparsing import ParseException
+
+        # rdflib applies updates step by step: run on a copy, then swap, so a failure changes nothing.
+        work = Graph(identifier=DATASET_DEFAULT_GRAPH_ID)
+        work += self.graph
+        try:
+            work.update(sparql, initNs=prefixes)
+        except ParseException as exc:
+            raise QueryError(f"malformed SPARQL update: {exc}") from None
+        except Exception as exc:
+            raise QueryError(f"update failed: {type(exc).__name__}: {exc}") from None
+        self.graph = work
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        self.graph.addN((s, p, o, self.graph) for s, p, o in list(triples))
+
+    def remove(self, triples: Iterable[Triple]) -> None:
+        for triple in list(triples):
+            self.graph.remove(triple)
+
+    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]:
+        return iter(self.graph.triples(pattern))
+
+    def serialize(self, spec: RdfFormatSpec, *, prefixes: dict[str, str]) -> bytes:
+        graph = self.graph
+        for prefix, ns in prefixes.items():
+            graph.bind(prefix, ns)
+        return graph.serialize(format=spec.rdflib_name, encoding="utf-8")
+
+    @property
+    def rdflib_graph(self) -> Graph:
+        return self.graph
+
+
+def _is_describe(sparql: str) -> bool:
+    from .sparql_guard import query_form
+
+    return query_form(sparql) == "DESCRIBE"
+
+
+def open_backend(name: str, path: Path | None = None) -> Backend:
+    """Open a store backend by name: ``'oxigraph'`` (optionally on disk) or ``'memory'``."""
+    if name == "oxigraph":
+        return OxigraphBackend(path)
+    if name == "memory":
+        if path is not None:
+            raise DataError("the memory backend cannot persist to a directory; use the oxigraph backend")
+        return MemoryBackend()
+    raise DataError(f"unknown store backend {name!r}")

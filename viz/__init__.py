@@ -1,0 +1,3 @@
+"""Interactive graph pages (pyvis), rendered offline-safe."""
+
+__all__: list[str] = []
