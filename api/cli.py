@@ -214,3 +214,7 @@ def validate(store: Path | None, backend: str | None, paths: tuple[Path, ...], n
     else:
         click.echo(report.text())
     sys.exit(0 if report.conforms else 1)
+
+
+# Command modules beside this one register their commands on `main` when imported.
+from . import cli_analysis, cli_ingest, cli_server, cli_viz  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""ckg commands: analysis (registered on caucasus_kg.api.cli.main)."""

@@ -1,0 +1,1 @@
+"""ckg commands: ingest (registered on caucasus_kg.api.cli.main)."""

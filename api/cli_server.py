@@ -1,0 +1,1 @@
+"""ckg commands: server (registered on caucasus_kg.api.cli.main)."""

@@ -1,0 +1,1 @@
+"""ckg commands: viz (registered on caucasus_kg.api.cli.main)."""
