@@ -15,6 +15,7 @@ from .errors import (
     QuoteNotFound,
     ReadOnlyError,
 )
+from . import analysis
 from .knowledge_graph import KnowledgeGraph, claim_iri, time_literal
 from .model import Claim, Entity, EntityRef, Fact, QueryResult, Stats
 from .serialization import to_dict
@@ -42,6 +43,7 @@ __all__ = [
     "Stats",
     "ValidationProblem",
     "ValidationReport",
+    "analysis",
     "claim_iri",
     "time_literal",
     "to_dict",
