@@ -27,11 +27,22 @@ BENCH = Path(__file__).resolve().parent
 
 # Runs the script's main() whether or not it has an ``if __name__ == "__main__"`` block.
 _RUNNER = (
-    "import runpy, sys; path = sys.argv[1]; sys.argv = [path]; "
+    "import runpy, sys; path = sys.argv[1]; sys.argv = [path, *sys.argv[2:]]; "
     "ns = runpy.run_path(path, run_name='ckg_bench'); "
     "main = ns.get('main'); "
     "sys.exit(main() or 0) if callable(main) else sys.exit(f'{path} has no main()')"
 )
+
+
+# What each script runs under `make bench`, so the suite fits in about 15 minutes on 2 cores.
+# Run a script on its own for its full defaults (larger repeats, the networkx and pyvis
+# baselines at every size, the 100k-edge analytics scale run).
+SUITE_ARGS: dict[str, list[str]] = {
+    "analytics": ["--repeat", "3", "--no-scale", "--skip-networkx-betweenness"],
+    "scale": ["--repeat", "3"],
+    "viz": ["--repeat", "2", "--baseline-cap", "120"],
+    "import": ["--only", "icews_south_caucasus.tsv"],
+}
 
 
 def scripts() -> list[Path]:
@@ -47,7 +58,8 @@ def run_one(path: Path, timeout: float) -> tuple[str, float, int | None]:
     """Run one script; stream its output; return (status, seconds, exit code)."""
     started = time.perf_counter()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-c", _RUNNER, str(path)], cwd=ROOT, env=env)
+    args = SUITE_ARGS.get(short(path), [])
+    proc = subprocess.Popen([sys.executable, "-c", _RUNNER, str(path), *args], cwd=ROOT, env=env)
     try:
         code = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -32,12 +32,16 @@ class CKG(DefinedNamespace):
     Dataset: URIRef
     DisputedTerritory: URIRef
     Event: URIRef
+    EventAggregate: URIRef
+    EventType: URIRef
     Expected: URIRef
     Extracted: URIRef
     GeographicRegion: URIRef
     Hostile: URIRef
     Imported: URIRef
     InternationalOrganisation: URIRef
+    MaterialConflict: URIRef
+    MaterialCooperation: URIRef
     Modality: URIRef
     Neutral: URIRef
     NewsArticle: URIRef
@@ -46,6 +50,7 @@ class CKG(DefinedNamespace):
     Person: URIRef
     Place: URIRef
     Polarity: URIRef
+    QuadClass: URIRef
     Relation: URIRef
     SourceDocument: URIRef
     Stated: URIRef
@@ -53,29 +58,44 @@ class CKG(DefinedNamespace):
     Talks: URIRef
     Topic: URIRef
     TransportCorridor: URIRef
+    VerbalConflict: URIRef
+    VerbalCooperation: URIRef
     War: URIRef
     affiliatedWith: URIRef
     alliedWith: URIRef
+    appealedTo: URIRef
     armedForceOf: URIRef
+    assaulted: URIRef
     byline: URIRef
+    cameoCode: URIRef
     capitalOf: URIRef
     closed: URIRef
+    coerced: URIRef
     concernedAbout: URIRef
     concerns: URIRef
     confidantOf: URIRef
     confidence: URIRef
     connects: URIRef
+    consultedWith: URIRef
     content: URIRef
     contentSha256: URIRef
+    cooperatedMateriallyWith: URIRef
     cooperatesWith: URIRef
+    cooperativeInteractionWith: URIRef
     criticised: URIRef
+    demanded: URIRef
     demonym: URIRef
+    disapproved: URIRef
     economicTiesWith: URIRef
     endTime: URIRef
     ended: URIRef
     energyCooperationWith: URIRef
     envoyOf: URIRef
     envoyTo: URIRef
+    eventActorName: URIRef
+    eventRelation: URIRef
+    eventType: URIRef
+    expressedIntentToCooperateWith: URIRef
     fileName: URIRef
     formerBodyguardOf: URIRef
     governorOf: URIRef
@@ -83,8 +103,12 @@ class CKG(DefinedNamespace):
     hasTopic: URIRef
     headOfGovernmentOf: URIRef
     headOfStateOf: URIRef
+    hostileInteractionWith: URIRef
+    investigated: URIRef
     locatedIn: URIRef
+    madeStatementAbout: URIRef
     maintainsRelationsWith: URIRef
+    materialEventCount: URIRef
     mediatorIn: URIRef
     method: URIRef
     metonym: URIRef
@@ -95,18 +119,33 @@ class CKG(DefinedNamespace):
     pointInTime: URIRef
     polarity: URIRef
     pressed: URIRef
+    protestedAgainst: URIRef
+    providedAidTo: URIRef
     publicationDateKnown: URIRef
+    quadClass: URIRef
     quote: URIRef
     quoteEnd: URIRef
     quoteStart: URIRef
+    reducedRelationsWith: URIRef
     regainedTerritoryFrom: URIRef
+    rejected: URIRef
     seeksInfluenceIn: URIRef
+    showedForceTo: URIRef
     startTime: URIRef
     stationedIn: URIRef
+    supportedDiplomatically: URIRef
     tensionsWith: URIRef
+    threatened: URIRef
     urgedPeacefulResolution: URIRef
+    usedForceAgainst: URIRef
+    usedMassViolenceAgainst: URIRef
+    verbalEventCount: URIRef
     visited: URIRef
+    weight: URIRef
     wikidata: URIRef
+    windowEnd: URIRef
+    windowStart: URIRef
+    yieldedTo: URIRef
 
 
 CKR = Namespace(BASE + "id/")
