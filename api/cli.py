@@ -135,6 +135,7 @@ def _print_table(result: Any) -> None:
     click.echo("  ".join("-" * w for w in widths))
     for row in rows:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+    sys.stdout.flush()  # keep the table and the count on stderr in order on a terminal
     click.echo(f"({len(rows)} rows)", err=True)
 
 
@@ -171,12 +172,34 @@ def entity(name: str, store: Path | None, backend: str | None, as_json: bool) ->
 @main.command()
 @store_option
 @backend_option
-@click.option("--format", "fmt", default="ttl", show_default=True, help="ttl, nt, nq, trig, jsonld or xml.")
+@click.option(
+    "--format", "fmt", default="ttl", show_default=True,
+    help="RDF: ttl, nt, nq, trig, jsonld or xml. Network (the projection): graphml, gexf, json (node-link) or csv.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (atomically).")
-def export(store: Path | None, backend: str | None, fmt: str, output: Path | None) -> None:
-    """Export the whole graph."""
+@click.option("--relation", "relations", multiple=True, metavar="NAME", help="Network formats: only this relation.")
+@click.option("--polarity", multiple=True, type=click.Choice(["cooperative", "hostile", "neutral"]),
+              help="Network formats: only relations of this polarity.")
+@click.option("--as-of", "as_of", metavar="DATE", help="Network formats: the view as of a date (YYYY[-MM[-DD]]).")
+@click.option("--from", "start", metavar="DATE", help="Network formats: window start.")
+@click.option("--to", "end", metavar="DATE", help="Network formats: window end.")
+@click.option("--undated/--no-undated", "include_undated", default=True, show_default=True,
+              help="Network formats: keep facts without any time qualifier in time views.")
+def export(store: Path | None, backend: str | None, fmt: str, output: Path | None, relations: tuple[str, ...],
+           polarity: tuple[str, ...], as_of: str | None, start: str | None, end: str | None,
+           include_undated: bool) -> None:
+    """Export the whole graph as RDF, or its network projection (optionally filtered)."""
+    from ..graph.graph_export import NETWORK_FORMATS, export_graph
+
+    filtered = bool(relations or polarity or as_of or start or end or not include_undated)
+    if filtered and fmt.lower() not in NETWORK_FORMATS:
+        raise click.UsageError(f"filters apply to the network formats ({', '.join(NETWORK_FORMATS)}), not to {fmt}")
     with open_graph(store, backend) as kg:
-        data = kg.export(fmt)
+        if fmt.lower() in NETWORK_FORMATS:
+            data = export_graph(kg, fmt, relations=list(relations) or None, polarity=list(polarity) or None,
+                                as_of=as_of, start=start, end=end, include_undated=include_undated)
+        else:
+            data = kg.export(fmt)
     write_output(data, output)
 
 

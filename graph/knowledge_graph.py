@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from rdflib.term import Identifier, Node
 
 from ..ontology import CKG, CKR, CLM, ONTOLOGY_PATH, PREFIXES, SRC
@@ -22,7 +21,8 @@ from .formats import RdfFormatSpec, guess_rdf_format, rdf_format
 from .model import Claim, Entity, EntityRef, Fact, QueryResult, Stats
 from .settings import Settings
 from .sparql_guard import check_query
-from .store import Backend, _Cancelled, open_backend
+from .query_workers import QueryWorkers
+from .store import Backend, MemoryBackend, OxigraphBackend, SerializedResult, _Cancelled, open_backend
 from .text import normalize, slug
 
 __all__ = ["KnowledgeGraph", "claim_iri"]
@@ -30,6 +30,7 @@ __all__ = ["KnowledgeGraph", "claim_iri"]
 T = TypeVar("T")
 Triple = tuple[Identifier, Identifier, Identifier]
 
+_ONTOLOGY_IRI = URIRef("https://w3id.org/caucasus-kg/ontology")
 _RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3"}
 _ENTITY_ROOTS = (CKG.Actor, CKG.Place, CKG.Event, CKG.Topic)
 _METHODS = {"curated": CKG.Curated, "extracted": CKG.Extracted, "imported": CKG.Imported}
@@ -67,12 +68,14 @@ class KnowledgeGraph:
 
     def __init__(self, backend: Backend | None = None, *, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self._backend = backend or open_backend(self.settings.backend)
+        self._backend = backend if backend is not None else open_backend(self.settings.backend)
         self._version = 0
         self._write_lock = threading.RLock()
         self._cache: dict[Any, tuple[int, Any]] = {}
         self._cache_lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
+        self._workers: QueryWorkers | None = None
+        self._workers_lock = threading.Lock()
 
     # ------------------------------------------------------------------ opening
 
@@ -83,6 +86,8 @@ class KnowledgeGraph:
         store: str | Path | None = None,
         backend: str | None = None,
         settings: Settings | None = None,
+        sparql_endpoint: str | None = None,
+        update_endpoint: str | None = None,
     ) -> KnowledgeGraph:
         """Open a graph: the bundled data, or the given files and folders.
 
@@ -98,17 +103,26 @@ class KnowledgeGraph:
         backend
             ``"oxigraph"`` (default) or ``"memory"``.
         settings
-            Limits and options; ``store`` and ``backend`` override its fields.
+            Limits and options; the other keywords override its fields.
+        sparql_endpoint, update_endpoint
+            URLs of an external SPARQL 1.1 server to use instead of the embedded
+            store (see :class:`~caucasus_kg.graph.remote.RemoteBackend`). An
+            empty, writable one is initialised like a new ``store``.
 
         Raises
         ------
         DataError
             A file that cannot be read or parsed, or a store in use elsewhere.
         """
-        settings = (settings or Settings()).replace(
-            **{k: v for k, v in {"store": Path(store) if store else None, "backend": backend}.items() if v is not None}
-        )
-        kg = cls(open_backend(settings.backend, settings.store), settings=settings)
+        overrides = {"store": Path(store) if store else None, "backend": backend,
+                     "sparql_endpoint": sparql_endpoint, "update_endpoint": update_endpoint}
+        settings = (settings or Settings()).replace(**{k: v for k, v in overrides.items() if v is not None})
+        if settings.sparql_endpoint:
+            from .remote import RemoteBackend
+
+            kg = cls(RemoteBackend.from_settings(settings), settings=settings)
+        else:
+            kg = cls(open_backend(settings.backend, settings.store), settings=settings)
         if len(kg._backend) == 0:
             kg.load(*(paths or kg.bundled_paths()), _with_ontology=True)
         elif paths:
@@ -117,7 +131,7 @@ class KnowledgeGraph:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KnowledgeGraph:
-        """The graph described by settings: an on-disk store or the bundled data."""
+        """The graph described by settings: an external SPARQL server, an on-disk store or the bundled data."""
         return cls.open(settings=settings)
 
     @staticmethod
@@ -131,6 +145,8 @@ class KnowledgeGraph:
         """Flush an on-disk store and stop worker threads."""
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._workers is not None:
+            self._workers.close()
         self._backend.close()
 
     def __enter__(self) -> KnowledgeGraph:
@@ -199,8 +215,6 @@ class KnowledgeGraph:
                 files.append(path)
             else:
                 raise DataError(f"{path}: no such file or folder")
-        if _with_ontology and ONTOLOGY_PATH not in files:
-            files.insert(0, ONTOLOGY_PATH)
         triples: list[Triple] = []
         for path in files:
             spec = rdf_format(format) if format else guess_rdf_format(path)
@@ -209,6 +223,10 @@ class KnowledgeGraph:
             except OSError as exc:
                 raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
             triples.extend(self.parse(data, spec, source=str(path), base_iri=path.resolve().as_uri()))
+        # The ontology's blank nodes (owl:oneOf lists) would be duplicated by a second copy:
+        # add it only when the files do not already hold it (an export of a graph does).
+        if _with_ontology and (_ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in set(triples):
+            triples = self.parse(ONTOLOGY_PATH.read_bytes(), "ttl", source=str(ONTOLOGY_PATH)) + triples
         return self.add_triples(triples)
 
     def parse(self, data: bytes, spec: RdfFormatSpec | str, *, source: str = "input", base_iri: str | None = None) -> list[Triple]:
@@ -247,12 +265,27 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ SPARQL
 
-    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> QueryResult:
         """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query under a time limit.
 
         The usual prefixes (``ckg:``, ``ckr:``, ``rdfs:``, ``prov:``, ...) need
         no declaration. SERVICE and FROM of graphs outside the store are refused
-        unless ``settings.allow_service``.
+        unless ``settings.allow_service``. ``default_graph_uris`` and
+        ``named_graph_uris`` set the query's dataset (the SPARQL Protocol's
+        ``default-graph-uri`` and ``named-graph-uri``): graphs of the store.
+
+        With ``settings.query_workers`` the query runs in a worker process that
+        is killed at the time limit (see :mod:`caucasus_kg.graph.query_workers`);
+        otherwise in a thread that is abandoned at the limit and runs on until
+        the engine returns.
 
         Raises
         ------
@@ -269,43 +302,135 @@ class KnowledgeGraph:
         >>> kg.query("ASK { ckr:Azerbaijan ckg:alliedWith ckr:Turkey }").boolean
         True
         """
-        check_query(sparql, allow_outside=self.settings.allow_service, known_graphs=self.named_graphs, update=False)
+        dataset = self._dataset(sparql, default_graph_uris, named_graph_uris)
         rows = self.settings.max_rows if max_rows is None else max_rows
-        return self._with_deadline(
-            lambda cancel: self._backend.query(sparql, prefixes=PREFIXES, max_rows=rows, cancel=cancel), timeout
-        )
+        kwargs = {"prefixes": PREFIXES, "max_rows": rows, **dataset}
+        workers = self._query_workers()
+        if workers is not None:
+            return workers.call(("query", sparql, kwargs), timeout=self._seconds(timeout))
+        return self._with_deadline(lambda cancel: self._backend.query(sparql, cancel=cancel, **kwargs), timeout)
+
+    def query_serialized(
+        self,
+        sparql: str,
+        format: str,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> SerializedResult:
+        """Run a query like :meth:`query` and return its result written in ``format`` by the store's serialiser.
+
+        ``format`` is a name of :mod:`caucasus_kg.graph.formats`: a results
+        format (json, xml, csv, tsv) for SELECT and ASK, an RDF format (ttl, nt,
+        jsonld, xml) for CONSTRUCT and DESCRIBE. Oxigraph writes with its own
+        serialisers (in the worker process when there are workers), rdflib's
+        store with rdflib's.
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.open()
+        >>> kg.query_serialized("SELECT ?ally WHERE { ckr:Azerbaijan ckg:alliedWith ?ally }", "csv").data
+        b'ally\\r\\nhttps://w3id.org/caucasus-kg/id/Turkey\\r\\n'
+        """
+        dataset = self._dataset(sparql, default_graph_uris, named_graph_uris)
+        rows = self.settings.max_rows if max_rows is None else max_rows
+        kwargs = {"prefixes": PREFIXES, "max_rows": rows, "format": format, **dataset}
+        workers = self._query_workers()
+        if workers is not None:
+            return workers.call(("serialized", sparql, kwargs), timeout=self._seconds(timeout))
+        return self._with_deadline(lambda cancel: self._backend.query_serialized(sparql, **kwargs), timeout)
 
     def update(self, sparql: str, *, timeout: float | None = None) -> None:
-        """Run a SPARQL Update atomically (LOAD and outside graphs refused unless enabled)."""
+        """Run a SPARQL Update atomically (LOAD and outside graphs refused unless enabled).
+
+        With ``settings.query_workers`` the update is first rehearsed in a
+        worker process, under the time limit (killed past it, and then nothing
+        changes), and applied to the store only once the rehearsal finished.
+        """
         check_query(sparql, allow_outside=self.settings.allow_service, known_graphs=self.named_graphs, update=True)
+        workers = self._query_workers()  # before the write lock: starting workers needs it
         with self._write_lock:
+            if workers is not None:
+                # A rehearsal that fails or runs out of time has changed nothing here.
+                workers.call(("update", sparql, {"prefixes": PREFIXES}), timeout=self._seconds(timeout), rehearsal=True)
             try:
-                self._with_deadline(lambda cancel: self._backend.update(sparql, prefixes=PREFIXES), timeout)
+                if workers is not None:
+                    self._backend.update(sparql, prefixes=PREFIXES)
+                else:
+                    self._with_deadline(lambda cancel: self._backend.update(sparql, prefixes=PREFIXES), timeout)
             finally:
                 self._changed()
 
+    def _dataset(self, sparql: str, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> dict[str, Any]:
+        """Check a query (see sparql_guard) and return the backend keywords of its protocol dataset."""
+        check_query(
+            sparql,
+            allow_outside=self.settings.allow_service,
+            known_graphs=self.named_graphs,
+            update=False,
+            dataset=(*default_graph_uris, *named_graph_uris),
+        )
+        graphs = {"default_graphs": tuple(default_graph_uris), "named_graphs": tuple(named_graph_uris)}
+        return {k: v for k, v in graphs.items() if v}
+
+    def _seconds(self, timeout: float | None) -> float:
+        return self.settings.query_timeout if timeout is None else timeout
+
+    def _query_workers(self) -> QueryWorkers | None:
+        """The worker processes of this graph, started at first use (None: evaluate in threads)."""
+        size = self.settings.query_workers or 0
+        if size <= 0 or not isinstance(self._backend, (OxigraphBackend, MemoryBackend)):
+            return None
+        if self._workers is None:
+            with self._workers_lock:  # not the write lock: the workers' first snapshot takes that
+                if self._workers is None:
+                    self._workers = QueryWorkers(
+                        self._backend, size=size, lock=self._write_lock, version=lambda: self._version
+                    )
+        return self._workers
+
     def named_graphs(self) -> set[str]:
         """IRIs of the named graphs in the store (the data itself lives in the default graph)."""
+        if hasattr(self._backend, "named_graphs"):
+            return self._backend.named_graphs()
         store = getattr(self._backend, "store", None)
         if store is None or not hasattr(store, "named_graphs"):
             return set()
         return {g.value for g in store.named_graphs() if hasattr(g, "value")}
 
     def _with_deadline(self, work: Callable[[threading.Event], T], timeout: float | None) -> T:
+        """Run ``work`` in a daemon thread and wait at most ``timeout`` seconds (threads mode, no workers).
+
+        Past the limit the caller gets QueryTimeout and the thread is abandoned: it
+        stops at the next row it reads, or runs on inside the engine until that
+        returns. Daemon threads, so that an abandoned query never holds up the
+        exit of the process (a ``ThreadPoolExecutor`` joins its threads at exit).
+        """
         seconds = self.settings.query_timeout if timeout is None else timeout
-        if self._executor is None:
-            with self._cache_lock:
-                if self._executor is None:
-                    self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="ckg-query")
         cancel = threading.Event()
-        future = self._executor.submit(work, cancel)
-        try:
-            return future.result(timeout=seconds)
-        except FutureTimeout:
-            cancel.set()  # the worker stops at its next row
+        done = threading.Event()
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, work(cancel)))
+            except BaseException as exc:  # handed to the caller
+                outcome.append((False, exc))
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="ckg-query", daemon=True).start()
+        if not done.wait(seconds):
+            cancel.set()  # the thread stops at its next row
+            raise QueryTimeout(seconds)
+        ok, value = outcome[0]
+        if ok:
+            return value
+        if isinstance(value, _Cancelled):  # pragma: no cover - only after a timeout
             raise QueryTimeout(seconds) from None
-        except _Cancelled:  # pragma: no cover - only after a timeout
-            raise QueryTimeout(seconds) from None
+        raise value
 
     # ------------------------------------------------------------------ entities
 

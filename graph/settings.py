@@ -31,6 +31,7 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the server binds; loopback unless you ask otherwise.")
     port: int = _setting(8000, "Port the server listens on.")
     query_timeout: float = _setting(5.0, "Wall-clock limit of one SPARQL query or analytics call, in seconds.")
+    query_workers: int | None = _setting(None, "Worker processes that evaluate SPARQL queries, so that a query past its time limit is killed, not abandoned. Unset: 2 in the HTTP server, none in the library and the CLI (queries run in threads there). 0: never.")
     max_rows: int = _setting(10_000, "Most result rows returned by one query; the response says when it was cut.")
     max_body_bytes: int = _setting(1_048_576, "Largest accepted HTTP request body, in bytes.")
     update_token: str | None = _setting(None, "Bearer token that enables SPARQL Update and Graph Store writes. Unset: writes are refused.")
@@ -41,6 +42,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.backend not in ("oxigraph", "memory"):
             raise InvalidArgument(f"backend must be 'oxigraph' or 'memory', not {self.backend!r}")
+        if self.query_workers is not None and self.query_workers < 0:
+            raise InvalidArgument(f"query_workers must be 0 or more, not {self.query_workers!r}")
         for name in ("query_timeout", "max_rows", "max_body_bytes", "port"):
             if getattr(self, name) <= 0:
                 raise InvalidArgument(f"{name} must be positive, not {getattr(self, name)!r}")

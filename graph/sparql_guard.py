@@ -7,13 +7,17 @@ refused before the query reaches the engine unless explicitly enabled.
 
 The check works on SPARQL's tokens: comments, string literals and IRIs are
 recognised first, so a keyword inside a string or an IRI, or a prefixed name
-such as ``ex:SERVICE``, never counts.
+such as ``ex:SERVICE``, never counts. SPARQL lets ``\\uXXXX`` escapes stand
+anywhere in a query, and engines differ (rdflib expands them before parsing,
+Oxigraph only inside strings and IRIs), so the text is checked both as written
+and with its escapes expanded: ``\\u0053ERVICE`` is SERVICE. The graphs of the
+protocol's ``default-graph-uri``/``named-graph-uri`` are checked like FROM.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import QueryError, QueryRefused
@@ -53,6 +57,19 @@ def _tokens(sparql: str) -> Iterator[tuple[str, str]]:
         kind = match.lastgroup
         if kind not in ("comment", "space"):
             yield kind, match.group()
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _expand_escapes(sparql: str) -> str:
+    def char(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except (ValueError, OverflowError):
+            return match.group()
+
+    return _ESCAPE.sub(char, sparql)
 
 
 def inspect_sparql(sparql: str) -> QueryShape:
@@ -123,14 +140,38 @@ def check_query(
     allow_outside: bool,
     known_graphs: Callable[[], set[str]],
     update: bool,
+    dataset: Iterable[str] = (),
 ) -> QueryShape:
     """Refuse what reaches outside the store; return the request's shape.
 
-    Raises QueryRefused for SERVICE, LOAD, or a FROM/USING graph not in
-    ``known_graphs()`` while ``allow_outside`` is false, and QueryError when a
-    query is sent as an update or the other way round.
+    Raises QueryRefused for SERVICE, LOAD, or a FROM/USING graph (or a
+    ``dataset`` graph of the protocol) not in ``known_graphs()`` while
+    ``allow_outside`` is false, and QueryError when a query is sent as an
+    update or the other way round.
+
+    Examples
+    --------
+    >>> check_query("SELECT * { \\u0053ERVICE <http://127.0.0.1/> { ?s ?p ?o } }", allow_outside=False,
+    ...             known_graphs=set, update=False)
+    Traceback (most recent call last):
+    ...
+    caucasus_kg.graph.errors.QueryRefused: SERVICE (federated query) is disabled on this server
     """
-    shape = inspect_sparql(sparql)
+    texts = [sparql, _expand_escapes(sparql)]
+    shapes: list[QueryShape] = []
+    for text in texts[: 1 if texts[1] == sparql else 2]:
+        try:
+            shapes.append(inspect_sparql(text))
+        except QueryError:
+            pass
+    if not shapes:
+        inspect_sparql(sparql)  # raises the error of the text as written
+    shape = QueryShape(
+        shapes[0].form,
+        any(s.uses_service for s in shapes),
+        any(s.uses_load for s in shapes),
+        tuple(dict.fromkeys([*(g for s in shapes for g in s.dataset_graphs), *dataset])),
+    )
     if update and shape.form != "UPDATE":
         raise QueryError(f"expected a SPARQL update, got a {shape.form} query")
     if not update and shape.form == "UPDATE":
@@ -145,5 +186,8 @@ def check_query(
         known = known_graphs()
         outside = [g for g in shape.dataset_graphs if g not in known]
         if outside:
-            raise QueryRefused(f"FROM/USING a graph that is not in the store is disabled: <{outside[0]}>")
+            raise QueryRefused(
+                f"FROM/USING a graph that is not in the store is disabled: <{outside[0]}> "
+                f"(graphs of the store: {', '.join(sorted(known)) or 'none but the default graph'})"
+            )
     return shape

@@ -7,9 +7,11 @@ adds it, so a bad file never leaves a half-written store.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,13 +23,29 @@ from .errors import DataError, QueryError
 from .formats import RdfFormatSpec
 from .model import QueryResult
 
-__all__ = ["Backend", "MemoryBackend", "OxigraphBackend", "open_backend"]
+__all__ = ["Backend", "MemoryBackend", "OxigraphBackend", "SerializedResult", "open_backend"]
 
 Triple = tuple[Identifier, Identifier, Identifier]
 
 
 class _Cancelled(Exception):
     """Raised inside a worker when the caller gave up on a query."""
+
+
+@dataclass(frozen=True)
+class SerializedResult:
+    """A query result already written in one format by the store's own serialiser.
+
+    ``count`` is the number of rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
+    in ``data``; ``truncated`` is true when the row cap cut the result.
+    """
+
+    type: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    format: str  # short name in caucasus_kg.graph.formats
+    media_type: str
+    data: bytes
+    truncated: bool = False
+    count: int | None = None
 
 
 class Backend(ABC):
@@ -39,7 +57,32 @@ class Backend(ABC):
     def __len__(self) -> int: ...
 
     @abstractmethod
-    def query(self, sparql: str, *, prefixes: dict[str, str], max_rows: int, cancel: threading.Event) -> QueryResult: ...
+    def query(self, sparql: str, *, prefixes: dict[str, str], max_rows: int, cancel: threading.Event) -> QueryResult:
+        """Evaluate a query; ``default_graphs``/``named_graphs`` keywords (IRIs) set its dataset where supported."""
+
+    def query_serialized(
+        self,
+        sparql: str,
+        *,
+        prefixes: dict[str, str],
+        max_rows: int,
+        format: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> SerializedResult:
+        """Evaluate a query and write its result in ``format`` (a name of the formats registry).
+
+        This default goes through :class:`QueryResult` and rdflib's serialisers;
+        backends with faster native serialisers override it.
+        """
+        from .formats import serialize_result
+
+        dataset = {k: v for k, v in (("default_graphs", default_graphs), ("named_graphs", named_graphs)) if v}
+        result = self.query(sparql, prefixes=prefixes, max_rows=max_rows, cancel=threading.Event(), **dataset)
+        data = serialize_result(result, format)
+        spec = _format_spec(result.type, format)
+        return SerializedResult(result.type, spec.name, spec.media_type, data, result.truncated,
+                                None if result.type == "ASK" else len(result))
 
     @abstractmethod
     def update(self, sparql: str, *, prefixes: dict[str, str]) -> None: ...
@@ -129,9 +172,20 @@ class OxigraphBackend(Backend):
     def __len__(self) -> int:
         return len(self.store)
 
-    def query(self, sparql: str, *, prefixes: dict[str, str], max_rows: int, cancel: threading.Event) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        prefixes: dict[str, str],
+        max_rows: int,
+        cancel: threading.Event,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        result = None
+        error: QueryError | None = None
         try:
-            result = self.store.query(sparql, prefixes=prefixes)
+            result = self.store.query(sparql, prefixes=prefixes, **_ox_dataset(default_graphs, named_graphs))
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ASK", boolean=bool(result))
             if isinstance(result, ox.QuerySolutions):
@@ -154,16 +208,68 @@ class OxigraphBackend(Backend):
                 triples.append((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
             return QueryResult(kind, triples=tuple(triples))
         except SyntaxError as exc:
-            raise QueryError(f"malformed SPARQL query: {exc}") from None
-        except OSError as exc:
-            raise QueryError(f"query failed: {exc}") from None
+            error = QueryError(f"malformed SPARQL query: {exc}")
+        except (OSError, RuntimeError) as exc:  # evaluation errors surface while iterating
+            error = QueryError(f"query failed: {exc}")
+        finally:
+            result = None  # pyoxigraph's lazy results must be dropped on the thread that made them
+        raise error  # outside the handlers: no traceback keeps the results alive
+
+    def query_serialized(
+        self,
+        sparql: str,
+        *,
+        prefixes: dict[str, str],
+        max_rows: int,
+        format: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> SerializedResult:
+        """Oxigraph's own serialisers, fed lazily: the cap stops evaluation at ``max_rows + 1`` rows.
+
+        SELECT solutions stream into Oxigraph's TSV writer (one line per row, by
+        the standard), which is stopped after the row cap; the kept lines are
+        parsed back and written in the wanted format. CONSTRUCT/DESCRIBE triples
+        are taken up to the cap and written by Oxigraph's RDF serialisers.
+        """
+        from .formats import rdf_format, result_format
+
+        result = parsed = None
+        error: QueryError | None = None
+        try:
+            result = self.store.query(sparql, prefixes=prefixes, **_ox_dataset(default_graphs, named_graphs))
+            if isinstance(result, ox.QueryBoolean):
+                spec = result_format(format)
+                return SerializedResult("ASK", spec.name, spec.media_type, result.serialize(format=spec.oxigraph))
+            if isinstance(result, ox.QuerySolutions):
+                spec = result_format(format)
+                tsv, count, truncated = _capped_tsv(result, max_rows)
+                if spec.name != "tsv":
+                    parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+                    tsv = parsed.serialize(format=spec.oxigraph)
+                return SerializedResult("SELECT", spec.name, spec.media_type, tsv, truncated, count)
+            kind = "DESCRIBE" if _is_describe(sparql) else "CONSTRUCT"
+            spec = rdf_format(format)
+            triples = list(itertools.islice(result, max_rows + 1))
+            truncated = len(triples) > max_rows
+            del triples[max_rows:]
+            kwargs = {"prefixes": prefixes} if spec.name in ("ttl", "trig", "xml", "jsonld") else {}
+            data = ox.serialize(triples, format=spec.oxigraph, **kwargs)
+            return SerializedResult(kind, spec.name, spec.media_type, data, truncated, len(triples))
+        except SyntaxError as exc:
+            error = QueryError(f"malformed SPARQL query: {exc}")
+        except (OSError, RuntimeError) as exc:  # evaluation errors surface while iterating
+            error = QueryError(f"query failed: {exc}")
+        finally:
+            result = parsed = None  # dropped on this thread (see query)
+        raise error
 
     def update(self, sparql: str, *, prefixes: dict[str, str]) -> None:
         try:
             self.store.update(sparql, prefixes=prefixes)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL update: {exc}") from None
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # e.g. DROP of a graph that does not exist
             raise QueryError(f"update failed: {exc}") from None
 
     def add(self, triples: Iterable[Triple]) -> None:
@@ -202,8 +308,13 @@ class OxigraphBackend(Backend):
         return self._rdflib
 
     def close(self) -> None:
+        if self.store is None:
+            return
         if self.path is not None:
             self.store.flush()
+        # Dropping the last reference releases an on-disk store's lock for the next opener.
+        self._rdflib = None
+        self.store = None
 
 
 class MemoryBackend(Backend):
@@ -217,9 +328,20 @@ class MemoryBackend(Backend):
     def __len__(self) -> int:
         return len(self.graph)
 
-    def query(self, sparql: str, *, prefixes: dict[str, str], max_rows: int, cancel: threading.Event) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        prefixes: dict[str, str],
+        max_rows: int,
+        cancel: threading.Event,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
         from pyparsing import ParseException
 
+        if default_graphs or named_graphs:
+            raise QueryError("the memory backend holds no named graphs: default-graph-uri and named-graph-uri cannot be used")
         try:
             result = self.graph.query(sparql, initNs=prefixes)
             if result.type == "ASK":
@@ -279,6 +401,64 @@ class MemoryBackend(Backend):
     @property
     def rdflib_graph(self) -> Graph:
         return self.graph
+
+
+def _ox_dataset(default_graphs: Sequence[str], named_graphs: Sequence[str]) -> dict[str, object]:
+    """Oxigraph's keywords for a query dataset given by IRIs (the SPARQL Protocol's graph parameters)."""
+    kwargs: dict[str, object] = {}
+    if default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    if named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    return kwargs
+
+
+class _RowCap(Exception):
+    """Stops Oxigraph's TSV writer once the row cap is passed."""
+
+
+class _TsvSink:
+    """A binary writer that keeps the header line and at most ``max_rows`` rows of a TSV result."""
+
+    def __init__(self, max_rows: int) -> None:
+        self.limit = max_rows + 1  # the header line, then the rows
+        self.lines = 0
+        self.chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self.chunks.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit:
+            raise _RowCap
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def _capped_tsv(result: ox.QuerySolutions, max_rows: int) -> tuple[bytes, int, bool]:
+    """(TSV of at most ``max_rows`` rows, their number, whether rows were cut)."""
+    sink = _TsvSink(max_rows)
+    truncated = False
+    try:
+        result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except _RowCap:
+        truncated = True
+    data = b"".join(sink.chunks)
+    if truncated:
+        cut = -1
+        for _ in range(sink.limit):
+            cut = data.index(b"\n", cut + 1)
+        data = data[: cut + 1]
+    count = max(0, data.count(b"\n") - 1)
+    return data, count, truncated
+
+
+def _format_spec(kind: str, format: str):  # -> RdfFormatSpec | ResultFormatSpec
+    from .formats import rdf_format, result_format
+
+    return rdf_format(format) if kind in ("CONSTRUCT", "DESCRIBE") else result_format(format)
 
 
 def _is_describe(sparql: str) -> bool:

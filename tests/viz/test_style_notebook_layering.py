@@ -77,6 +77,6 @@ def test_viz_imports_no_web_framework():
 
 
 def test_public_surface():
-    assert viz.__all__ == sorted(viz.__all__, key=lambda s: (not s.isupper(), s))
+    assert viz.__all__ == sorted(viz.__all__)
     for name in viz.__all__:
         assert hasattr(viz, name), name
