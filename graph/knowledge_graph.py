@@ -7,12 +7,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.namespace import OWL, SKOS
 from rdflib.term import Identifier, Node
 
 from ..ontology import CKG, CKR, CLM, ONTOLOGY_PATH, PREFIXES, SRC
@@ -33,8 +32,6 @@ Triple = tuple[Identifier, Identifier, Identifier]
 _ONTOLOGY_IRI = URIRef("https://w3id.org/caucasus-kg/ontology")
 _RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3"}
 _ENTITY_ROOTS = (CKG.Actor, CKG.Place, CKG.Event, CKG.Topic)
-_METHODS = {"curated": CKG.Curated, "extracted": CKG.Extracted, "imported": CKG.Imported}
-_MODALITIES = {"stated": CKG.Stated, "expected": CKG.Expected}
 
 
 def claim_iri(source: str, subject: str, predicate: str, object: str, quote: str) -> URIRef:
@@ -755,28 +752,16 @@ class KnowledgeGraph:
             raise DataError("a source document needs text")
         if not title.strip():
             raise DataError("a source document needs a title")
+        from .ingest import source_triples
+
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         existing = self.source_by_sha256(sha)
         if existing:
             return existing
-        if kind not in ("article", "dataset"):
-            raise InvalidArgument("kind must be article or dataset")
-        iri = SRC[id or sha[:16]]
-        triples: list[Triple] = [
-            (iri, RDF.type, CKG.NewsArticle if kind == "article" else CKG.Dataset),
-            (iri, DCTERMS.title, Literal(title)),
-            (iri, CKG.content, Literal(text)),
-            (iri, CKG.contentSha256, Literal(sha)),
-            (iri, CKG.publicationDateKnown, Literal(published is not None)),
-        ]
-        if published:
-            triples.append((iri, DCTERMS.issued, Literal(published.isoformat(), datatype=XSD.date)))
-        if url:
-            triples.append((iri, PROV.hadPrimarySource, URIRef(url)))
-        if byline:
-            triples.append((iri, CKG.byline, Literal(byline)))
-        if file_name:
-            triples.append((iri, CKG.fileName, Literal(file_name)))
+        iri, triples = source_triples(
+            text, title=title, kind=kind, published=published, url=url, byline=byline, file_name=file_name,
+            iri=str(SRC[id]) if id else None,
+        )
         self.add_triples(triples)
         return str(iri)
 
@@ -837,37 +822,13 @@ class KnowledgeGraph:
             start = text.find(quote)
             if start < 0:
                 raise QuoteNotFound(f"the quote does not occur in {_local_name(str(src))}: {quote[:80]!r}")
-        elif text[start : start + len(quote)] != quote:
-            raise QuoteNotFound(f"the quote is not at offset {start} of {_local_name(str(src))}: {quote[:80]!r}")
-        if method not in _METHODS:
-            raise InvalidArgument(f"method must be one of {', '.join(_METHODS)}")
-        if modality not in _MODALITIES:
-            raise InvalidArgument(f"modality must be one of {', '.join(_MODALITIES)}")
-        if not 0 <= confidence <= 1:
-            raise InvalidArgument("confidence must be between 0 and 1")
-        c = claim_iri(str(src), str(s), str(p), str(o), quote)
-        triples: list[Triple] = [
-            (s, p, o),
-            (c, RDF.type, CKG.Claim),
-            (c, RDF.subject, s),
-            (c, RDF.predicate, p),
-            (c, RDF.object, o),
-            (c, PROV.wasDerivedFrom, src),
-            (c, CKG.quote, Literal(quote)),
-            (c, CKG.quoteStart, Literal(start)),
-            (c, CKG.quoteEnd, Literal(start + len(quote))),
-            (c, CKG.method, _METHODS[method]),
-            (c, CKG.modality, _MODALITIES[modality]),
-            (c, CKG.confidence, Literal(Decimal(str(round(confidence, 4))), datatype=XSD.decimal)),
-        ]
-        for prop, value in ((CKG.pointInTime, point_in_time), (CKG.startTime, start_time), (CKG.endTime, end_time)):
-            if value:
-                triples.append((c, prop, time_literal(value)))
-        if note:
-            triples.append((c, CKG.note, Literal(note)))
-        if pattern:
-            triples.append((c, CKG.pattern, Literal(pattern)))
-        return c, triples
+        from .ingest import claim_triples as build
+
+        return build(
+            s, p, o, source=src, quote=quote, start=start, text=text, method=method, confidence=confidence,
+            modality=modality, point_in_time=point_in_time, start_time=start_time, end_time=end_time,
+            note=note, pattern=pattern,
+        )
 
     def add_claim(self, subject: str, predicate: str, object: str, **kwargs: Any) -> Claim:
         """Assert a relation with its evidence, atomically; return the stored claim.
