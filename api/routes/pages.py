@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ... import viz
@@ -47,14 +47,15 @@ def _many(values: list[str] | None) -> list[str] | None:
 
 
 def _filters(
-    relations: list[str] | None,
-    polarity: list[str] | None,
-    types: list[str] | None,
-    start: str | None,
-    end: str | None,
-    as_of: str | None,
-    include_undated: bool,
+    relations: Many = None,
+    polarity: Many = None,
+    types: Many = None,
+    start: str | None = None,
+    end: str | None = None,
+    as_of: str | None = None,
+    include_undated: bool = True,
 ) -> dict:
+    """The filter parameters every network page takes, as keywords of the viz functions."""
     return {
         "relations": _many(relations),
         "polarity": _many(polarity),
@@ -66,6 +67,9 @@ def _filters(
     }
 
 
+ViewFilters = Annotated[dict, Depends(_filters)]
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(kg: GraphDep, q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
     """What the graph holds, a search box over labels and aliases, links to the views."""
@@ -75,72 +79,44 @@ def home(kg: GraphDep, q: Annotated[str | None, Query(max_length=200)] = None) -
 @router.get("/viz/graph", response_class=HTMLResponse)
 def graph(
     kg: GraphDep,
-    relations: Many = None,
-    polarity: Many = None,
-    types: Many = None,
-    start: str | None = None,
-    end: str | None = None,
-    as_of: str | None = None,
-    include_undated: bool = True,
+    filters: ViewFilters,
 ) -> HTMLResponse:
     """The whole graph, or a view filtered by relation types, polarity, node types and a date window."""
-    filters = _filters(relations, polarity, types, start, end, as_of, include_undated)
     return _html(viz.graph_page(kg, links=LINKS, **filters))
 
 
 @router.get("/viz/entity/{ref:path}", response_class=HTMLResponse)
 def entity(
     kg: GraphDep,
+    filters: ViewFilters,
     ref: str,
     depth: Annotated[int, Query(ge=0, le=4)] = 1,
-    relations: Many = None,
-    polarity: Many = None,
-    types: Many = None,
-    start: str | None = None,
-    end: str | None = None,
-    as_of: str | None = None,
-    include_undated: bool = True,
 ) -> HTMLResponse:
     """An entity's ego network (``depth`` hops) and its facts with their quotes and sources."""
-    filters = _filters(relations, polarity, types, start, end, as_of, include_undated)
     return _html(viz.entity_page(kg, ref, depth=depth, links=LINKS, **filters))
 
 
 @router.get("/viz/path", response_class=HTMLResponse)
 def path(
     kg: GraphDep,
+    filters: ViewFilters,
     source: Annotated[str, Query(min_length=1, max_length=500)],
     target: Annotated[str, Query(min_length=1, max_length=500)],
     k: Annotated[int, Query(ge=1, le=10)] = 3,
     directed: bool = False,
-    relations: Many = None,
-    polarity: Many = None,
-    types: Many = None,
-    start: str | None = None,
-    end: str | None = None,
-    as_of: str | None = None,
-    include_undated: bool = True,
 ) -> HTMLResponse:
     """The ``k`` shortest paths between two entities, highlighted within their neighbourhood."""
-    filters = _filters(relations, polarity, types, start, end, as_of, include_undated)
     return _html(viz.path_page(kg, source, target, k=k, directed=directed, links=LINKS, **filters))
 
 
 @router.get("/viz/centrality", response_class=HTMLResponse)
 def centrality(
     kg: GraphDep,
+    filters: ViewFilters,
     metric: str = "betweenness",
     directed: bool = False,
-    relations: Many = None,
-    polarity: Many = None,
-    types: Many = None,
-    start: str | None = None,
-    end: str | None = None,
-    as_of: str | None = None,
-    include_undated: bool = True,
 ) -> HTMLResponse:
     """Nodes sized by a centrality metric, coloured by community."""
-    filters = _filters(relations, polarity, types, start, end, as_of, include_undated)
     return _html(viz.centrality_page(kg, metric=metric, directed=directed, links=LINKS, **filters))
 
 
