@@ -212,30 +212,32 @@ class KnowledgeGraph:
                 files.append(path)
             else:
                 raise DataError(f"{path}: no such file or folder")
-        triples: list[Triple] = []
+        documents = []
         for path in files:
             spec = rdf_format(format) if format else guess_rdf_format(path)
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
-            triples.extend(self.parse(data, spec, source=str(path), base_iri=path.resolve().as_uri()))
-        # The ontology's blank nodes (owl:oneOf lists) would be duplicated by a second copy:
-        # add it only when the files do not already hold it (an export of a graph does).
-        if _with_ontology and (_ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in set(triples):
-            triples = self.parse(ONTOLOGY_PATH.read_bytes(), "ttl", source=str(ONTOLOGY_PATH)) + triples
-        return self.add_triples(triples)
+            _check_text(data, spec, source=str(path))
+            documents.append((data, spec, str(path), path.resolve().as_uri()))
+        with self._write_lock:
+            before = len(self._backend)
+            try:
+                self._backend.load_documents(documents)
+                # The ontology's blank nodes (owl:oneOf lists) would be duplicated by a second copy:
+                # add it only when the files did not hold it (an export of a graph does).
+                if _with_ontology and next(self.triples((_ONTOLOGY_IRI, RDF.type, OWL.Ontology)), None) is None:
+                    ontology = (ONTOLOGY_PATH.read_bytes(), rdf_format("ttl"), str(ONTOLOGY_PATH), None)
+                    self._backend.load_documents([ontology])
+            finally:
+                self._changed()
+            return len(self._backend) - before
 
     def parse(self, data: bytes, spec: RdfFormatSpec | str, *, source: str = "input", base_iri: str | None = None) -> list[Triple]:
         """Parse RDF bytes into triples without adding them (DataError when malformed)."""
         spec = rdf_format(spec) if isinstance(spec, str) else spec
-        if b"\x00" in data[:8192]:
-            raise DataError(f"{source}: binary data, not {spec.name}")
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise DataError(f"{source}: line {line}: not valid UTF-8") from None
+        _check_text(data, spec, source=source)
         return self._backend.parse(data, spec, source=source, base_iri=base_iri)
 
     def add_triples(self, triples: Iterable[Triple]) -> int:
@@ -921,6 +923,17 @@ def time_literal(value: str) -> Literal:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", value):
         return Literal(value if value.count(":") == 2 else value + ":00", datatype=XSD.dateTime)
     raise InvalidArgument(f"a time must be YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM, not {value!r}")
+
+
+def _check_text(data: bytes, spec: RdfFormatSpec, *, source: str) -> None:
+    """DataError for binary data or text that is not UTF-8, naming the source and the line."""
+    if b"\x00" in data[:8192]:
+        raise DataError(f"{source}: binary data, not {spec.name}")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(f"{source}: line {line}: not valid UTF-8") from None
 
 
 def _local_name(iri: str) -> str:

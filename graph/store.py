@@ -109,6 +109,14 @@ class Backend(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         pass
 
+    def load_documents(self, documents: list[tuple[bytes, RdfFormatSpec, str, str | None]]) -> None:
+        """Add RDF documents ``(data, format, source name, base IRI)``: all are parsed, then added in one transaction."""
+        triples: list[Triple] = []
+        for data, spec, source, base_iri in documents:
+            triples.extend(self.parse(data, spec, source=source, base_iri=base_iri))
+        if triples:
+            self.add(triples)
+
     def parse(self, data: bytes, spec: RdfFormatSpec, *, source: str, base_iri: str | None = None) -> list[Triple]:
         """Parse RDF bytes to triples with Oxigraph's parsers; quads lose their graph name.
 
@@ -263,6 +271,29 @@ class OxigraphBackend(Backend):
         finally:
             result = parsed = None  # dropped on this thread (see query)
         raise error
+
+    def load_documents(self, documents: list[tuple[bytes, RdfFormatSpec, str, str | None]]) -> None:
+        """Validate every document by streaming Oxigraph's parser (nothing kept), then let Oxigraph load them.
+
+        No Python term is built, which keeps loading a million triples far below the memory of
+        parsing into a list first. Each document is one transaction; as all were parsed
+        successfully before the first is written, only an I/O failure could stop part-way.
+        Quad formats are merged into the default graph.
+        """
+        for data, spec, source, base_iri in documents:
+            try:
+                for _ in ox.parse(data, format=spec.oxigraph, base_iri=base_iri):
+                    pass
+            except SyntaxError as exc:
+                raise DataError(f"{source}: malformed {spec.name}: {_syntax_message(exc)}") from None
+            except (ValueError, OSError) as exc:
+                raise DataError(f"{source}: cannot read as {spec.name}: {exc}") from None
+        for data, spec, _source, base_iri in documents:
+            if spec.name in ("nq", "trig"):
+                quads = ox.parse(data, format=spec.oxigraph, base_iri=base_iri)
+                self.store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+            else:
+                self.store.load(data, format=spec.oxigraph, base_iri=base_iri, to_graph=ox.DefaultGraph())
 
     def update(self, sparql: str, *, prefixes: dict[str, str]) -> None:
         try:
