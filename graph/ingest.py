@@ -252,6 +252,29 @@ def claim_triples(
     return c, triples
 
 
+def _candidate_claim_triples(
+    c: Candidate, subject: URIRef, predicate: URIRef, object: URIRef, *, source: URIRef, text: str
+) -> tuple[URIRef, list[Triple]]:
+    """The claim triples of an extracted candidate (see :func:`claim_triples`)."""
+    return claim_triples(
+        subject,
+        predicate,
+        object,
+        source=source,
+        quote=c.quote,
+        start=c.start,
+        text=text,
+        method="extracted",
+        confidence=c.confidence,
+        modality=c.modality,
+        point_in_time=c.point_in_time,
+        start_time=c.start_time,
+        end_time=c.end_time,
+        note=c.note,
+        pattern=c.pattern,
+    )
+
+
 # ---------------------------------------------------------------------------- reviews
 
 
@@ -416,23 +439,7 @@ def accept(
         o = _entity(kg, c.object, definitions, entities_added, triples, label)
         try:
             p = kg.relation_iri(c.relation)
-            node, staged = claim_triples(
-                s,
-                p,
-                o,
-                source=source,
-                quote=c.quote,
-                start=c.start,
-                text=doc.text,
-                method="extracted",
-                confidence=c.confidence,
-                modality=c.modality,
-                point_in_time=c.point_in_time,
-                start_time=c.start_time,
-                end_time=c.end_time,
-                note=c.note,
-                pattern=c.pattern,
-            )
+            node, staged = _candidate_claim_triples(c, s, p, o, source=source, text=doc.text)
         except (InvalidArgument, QuoteNotFound) as exc:
             raise DataError(f"{label}: {exc}") from None
         if node in claims:
@@ -605,23 +612,7 @@ def review_to_turtle(review: Review) -> str:
     relations = {}
     for c in review.candidates:
         p = relations.setdefault(c.relation, URIRef(str(CKG._NS) + c.relation))
-        _, claim = claim_triples(
-            URIRef(c.subject),
-            p,
-            URIRef(c.object),
-            source=source,
-            quote=c.quote,
-            start=c.start,
-            text=doc.text,
-            method="extracted",
-            confidence=c.confidence,
-            modality=c.modality,
-            point_in_time=c.point_in_time,
-            start_time=c.start_time,
-            end_time=c.end_time,
-            note=c.note,
-            pattern=c.pattern,
-        )
+        _, claim = _candidate_claim_triples(c, URIRef(c.subject), p, URIRef(c.object), source=source, text=doc.text)
         for t in claim[1:]:  # the claim node only; accept asserts the triple
             graph.add(t)
     head = [

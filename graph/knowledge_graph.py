@@ -749,11 +749,10 @@ class KnowledgeGraph:
         file_name: str | None = None,
         id: str | None = None,
     ) -> str:
-        """Add a source document with its full text; return its IRI (existing one if the text is known)."""
-        if not text.strip():
-            raise DataError("a source document needs text")
-        if not title.strip():
-            raise DataError("a source document needs a title")
+        """Add a source document with its full text; return its IRI (existing one if the text is known).
+
+        Raises DataError for an empty text or title, InvalidArgument for an unknown kind.
+        """
         from .ingest import source_triples
 
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -57,8 +57,17 @@ class Backend(ABC):
     def __len__(self) -> int: ...
 
     @abstractmethod
-    def query(self, sparql: str, *, prefixes: dict[str, str], max_rows: int, cancel: threading.Event) -> QueryResult:
-        """Evaluate a query; ``default_graphs``/``named_graphs`` keywords (IRIs) set its dataset where supported."""
+    def query(
+        self,
+        sparql: str,
+        *,
+        prefixes: dict[str, str],
+        max_rows: int,
+        cancel: threading.Event,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        """Evaluate a query; ``default_graphs``/``named_graphs`` (IRIs) set its dataset."""
 
     def query_serialized(
         self,
