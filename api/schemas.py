@@ -151,10 +151,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 GraphFilters = dict
-"""The analytics filters of a request, as keyword arguments (only those given)."""
+"""The analytics filters of a request, as keyword arguments (only those given).
+
+The two dependencies below are ``async def`` so that FastAPI calls them on the
+event loop instead of the thread pool (they only sort parameters)."""
 
 
-def structure_filters(
+async def structure_filters(
     relations: list[str] | None = Query(None, description="Only these relations (names or IRIs); repeat or comma-separate."),
     polarity: list[str] | None = Query(None, description="Only relations of these polarities: cooperative, hostile, neutral."),
     within: list[str] | None = Query(None, description="Restrict the graph to entities of these classes (Actor, Person, ...)."),
@@ -166,7 +169,7 @@ def structure_filters(
     return {k: v for k, v in values.items() if v is not None}
 
 
-def graph_filters(
+async def graph_filters(
     as_of: str | None = Query(None, description="Facts that hold at this date: YYYY, YYYY-MM or YYYY-MM-DD."),
     from_: str | None = Query(None, alias="from", description="Start of a time window (YYYY, YYYY-MM or YYYY-MM-DD)."),
     to: str | None = Query(None, description="End of a time window (YYYY, YYYY-MM or YYYY-MM-DD)."),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -27,6 +29,11 @@ from .text import normalize, slug
 __all__ = ["KnowledgeGraph", "claim_iri"]
 
 T = TypeVar("T")
+
+_LOOP_ROWS = 256
+"""Rows a single-pattern lookup may produce on the event loop before it moves to a thread."""
+_LOOP_SECONDS = 0.002
+"""Time a single-pattern lookup may take on the event loop (checked at each chunk written)."""
 Triple = tuple[Identifier, Identifier, Identifier]
 
 _ONTOLOGY_IRI = URIRef("https://w3id.org/caucasus-kg/ontology")
@@ -333,13 +340,98 @@ class KnowledgeGraph:
         >>> kg.query_serialized("SELECT ?ally WHERE { ckr:Azerbaijan ckg:alliedWith ?ally }", "csv").data
         b'ally\\r\\nhttps://w3id.org/caucasus-kg/id/Turkey\\r\\n'
         """
-        dataset = self._dataset(sparql, default_graph_uris, named_graph_uris)
-        rows = self.settings.max_rows if max_rows is None else max_rows
-        kwargs = {"prefixes": PREFIXES, "max_rows": rows, "format": format, **dataset}
+        kwargs, in_process = self._serialized_kwargs(sparql, format, max_rows, default_graph_uris, named_graph_uris)
+        if in_process:
+            return self._stream_serialized(sparql, kwargs, self._seconds(timeout))
         workers = self._query_workers()
         if workers is not None:
             return workers.call(("serialized", sparql, kwargs), timeout=self._seconds(timeout))
         return self._with_deadline(lambda cancel: self._backend.query_serialized(sparql, **kwargs), timeout)
+
+    async def query_serialized_async(
+        self,
+        sparql: str,
+        format: str,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> SerializedResult:
+        """:meth:`query_serialized` for coroutines, such as the HTTP API's handlers.
+
+        With worker processes already running, the event loop waits for the
+        worker's answer itself (no thread is held); otherwise, and for
+        single-pattern lookups, the call runs in a thread. Same checks, time
+        limit and errors as :meth:`query_serialized`.
+
+        Examples
+        --------
+        In a coroutine, or at the top level of a notebook cell:
+
+        >>> result = await kg.query_serialized_async("SELECT ?ally { ckr:Azerbaijan ckg:alliedWith ?ally }", "csv")  # doctest: +SKIP
+        """
+        workers = self._workers
+        if workers is None:
+            return await asyncio.to_thread(
+                self.query_serialized, sparql, format, timeout=timeout, max_rows=max_rows,
+                default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris,
+            )
+        kwargs, in_process = self._serialized_kwargs(sparql, format, max_rows, default_graph_uris, named_graph_uris)
+        if in_process:
+            small = self._stream_small(sparql, kwargs)
+            if small is not None:
+                return small
+            return await asyncio.to_thread(self._stream_serialized, sparql, kwargs, self._seconds(timeout))
+        return await workers.call_async(("serialized", sparql, kwargs), timeout=self._seconds(timeout))
+
+    def _serialized_kwargs(
+        self, sparql: str, format: str, max_rows: int | None, default_graph_uris: Sequence[str],
+        named_graph_uris: Sequence[str],
+    ) -> tuple[dict[str, Any], bool]:
+        """(backend keywords, whether to answer in this process rather than in a worker).
+
+        A single-pattern SELECT or ASK (see :class:`~caucasus_kg.graph.sparql_guard.QueryShape`)
+        on Oxigraph is answered here: its rows stream from one index scan, at most
+        ``max_rows + 1`` of them, and the writer stops at the first chunk past the
+        deadline, so it ends within its limit without a process to kill; a worker
+        round trip would cost several times the lookup.
+        """
+        shape = check_query(
+            sparql,
+            allow_outside=self.settings.allow_service,
+            known_graphs=self.named_graphs,
+            update=False,
+            dataset=(*default_graph_uris, *named_graph_uris),
+        )
+        rows = self.settings.max_rows if max_rows is None else max_rows
+        kwargs = {"prefixes": PREFIXES, "max_rows": rows, "format": format,
+                  **self._dataset_keywords(default_graph_uris, named_graph_uris)}
+        in_process = shape.single_pattern and not shape.dataset_graphs and isinstance(self._backend, OxigraphBackend)
+        return kwargs, in_process
+
+    def _stream_small(self, sparql: str, kwargs: dict[str, Any]) -> SerializedResult | None:
+        """The answer of a single-pattern lookup if it fits in a small budget of rows and time, else None.
+
+        Called on the event loop: handing a lookup to a thread costs more than
+        the lookup itself (0.3 ms against 0.13 ms here). The budget bounds what
+        the loop can spend; a larger answer is computed again in a thread.
+        """
+        rows = kwargs["max_rows"]
+        budget = {**kwargs, "max_rows": min(rows, _LOOP_ROWS)}
+        try:
+            result = self._backend.query_serialized(sparql, deadline=time.monotonic() + _LOOP_SECONDS, **budget)
+        except _Cancelled:
+            return None
+        if result.truncated and rows > _LOOP_ROWS:
+            return None
+        return result
+
+    def _stream_serialized(self, sparql: str, kwargs: dict[str, Any], seconds: float) -> SerializedResult:
+        try:
+            return self._backend.query_serialized(sparql, deadline=time.monotonic() + seconds, **kwargs)
+        except _Cancelled:
+            raise QueryTimeout(seconds) from None
 
     def update(self, sparql: str, *, timeout: float | None = None) -> None:
         """Run a SPARQL Update atomically (LOAD and outside graphs refused unless enabled).
@@ -371,6 +463,10 @@ class KnowledgeGraph:
             update=False,
             dataset=(*default_graph_uris, *named_graph_uris),
         )
+        return self._dataset_keywords(default_graph_uris, named_graph_uris)
+
+    @staticmethod
+    def _dataset_keywords(default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> dict[str, Any]:
         graphs = {"default_graphs": tuple(default_graph_uris), "named_graphs": tuple(named_graph_uris)}
         return {k: v for k, v in graphs.items() if v}
 

@@ -27,6 +27,11 @@ How
   request through a pipe and waits at most the time left. Past it, the worker is
   killed with SIGKILL and a replacement is started in the background; the
   caller gets :class:`~caucasus_kg.graph.errors.QueryTimeout`.
+  :meth:`QueryWorkers.call_async` does the same from an event loop, waiting for
+  the worker's socket on the loop itself: handing a point lookup to a thread
+  and back cost more than the lookup.
+* A reply is a small header (status, size) followed by the pickled answer, so
+  that an async caller reads a large answer in a thread, never on the loop.
 * After a write, each worker reloads before its next call (loading is not
   counted in the limit). An update is rehearsed in a worker first, under the
   limit, and applied to the primary store only if the rehearsal finished; the
@@ -40,8 +45,10 @@ forwards bytes.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
+import pickle
 import queue
 import shutil
 import signal
@@ -64,6 +71,8 @@ from .errors import QueryTimeout
 __all__ = ["QueryWorkers"]
 
 _LOAD_TIMEOUT = 600.0
+_LOOP_READ_LIMIT = 256 * 1024
+"""Answers up to this many bytes are read on the event loop; larger ones in a thread."""
 _BOOT = "import sys; from caucasus_kg.graph.query_workers import _serve; _serve(int(sys.argv[1]))"
 
 
@@ -152,7 +161,7 @@ class QueryWorkers:
                 self._replace(worker)
                 worker = None
                 raise QueryTimeout(timeout)
-            status, payload = worker.conn.recv()
+            status, payload = _receive(worker.conn)
         except QueryTimeout:
             raise
         except (EOFError, OSError) as exc:
@@ -170,10 +179,58 @@ class QueryWorkers:
                 if rehearsal:
                     worker.version = -1
                 self._idle.put(worker)
-        if status == "error":
-            name, message = payload
-            raise _rebuild_error(name, message)
-        return payload
+        return _answer(status, payload)
+
+    async def call_async(self, request: tuple, *, timeout: float) -> Any:
+        """:meth:`call` for a coroutine: waits for the answer on the running event loop, holding no thread.
+
+        When an idle worker with the current data is at hand, the request goes
+        to it and the loop watches its socket; otherwise (no worker booted yet,
+        all busy, or the idle one must reload first) the blocking :meth:`call`
+        runs in a thread. A task cancelled while its query runs kills the worker.
+        """
+        if self._closed:
+            raise RuntimeError("the query workers are closed")
+        worker = None
+        if self._ready.is_set():
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            if worker is not None and worker.version != self._version():
+                self._idle.put(worker)
+                worker = None
+        if worker is None:
+            return await asyncio.to_thread(self.call, request, timeout=timeout)
+        loop = asyncio.get_running_loop()
+        try:
+            worker.conn.send(request)
+            answered = loop.create_future()
+            fd = worker.conn.fileno()
+            loop.add_reader(fd, lambda: answered.done() or answered.set_result(None))
+            try:
+                async with asyncio.timeout(timeout):
+                    await answered
+            finally:
+                loop.remove_reader(fd)
+                os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; the reads below wait
+            size = worker.conn.recv()
+            if size > _LOOP_READ_LIMIT:
+                status, payload = await asyncio.to_thread(_receive_body, worker.conn)
+            else:
+                status, payload = _receive_body(worker.conn)
+        except TimeoutError:
+            self.kills += 1
+            self._replace(worker)
+            raise QueryTimeout(timeout) from None
+        except (EOFError, OSError) as exc:
+            self._replace(worker)
+            raise RuntimeError(f"a query worker died ({type(exc).__name__}); it has been replaced") from None
+        except BaseException:  # cancelled mid-query: the worker's answer would be read by the next caller
+            self._replace(worker)
+            raise
+        self._idle.put(worker)
+        return _answer(status, payload)
 
     def close(self) -> None:
         """Stop every worker and remove the snapshots."""
@@ -238,7 +295,7 @@ class QueryWorkers:
         worker.conn.send(("load", spec))
         if not worker.conn.poll(_LOAD_TIMEOUT):
             raise RuntimeError("a query worker did not load the data in time")
-        status, payload = worker.conn.recv()
+        status, payload = _receive(worker.conn)
         if status == "error":
             if owned is not None:
                 shutil.rmtree(owned, ignore_errors=True)
@@ -298,6 +355,22 @@ def _cleanup(workers: set[_Worker], directory: Path) -> None:
         _kill(worker)
     workers.clear()
     shutil.rmtree(directory, ignore_errors=True)
+
+
+def _receive(conn: Connection) -> tuple[str, Any]:
+    """Read one reply of a worker: its size header, then the answer."""
+    conn.recv()
+    return _receive_body(conn)
+
+
+def _receive_body(conn: Connection) -> tuple[str, Any]:
+    return pickle.loads(conn.recv_bytes())
+
+
+def _answer(status: str, payload: Any) -> Any:
+    if status == "error":
+        raise _rebuild_error(*payload)
+    return payload
 
 
 def _rebuild_error(name: str, message: str) -> Exception:
@@ -378,6 +451,11 @@ def _worker_main(conn: Connection) -> None:
         except Exception as exc:  # an engine error the backend did not translate
             reply = ("error", ("QueryError", f"query failed: {type(exc).__name__}: {exc}"))
         try:
-            conn.send(reply)
+            body = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an answer that cannot be pickled: report it, keep serving
+            body = pickle.dumps(("error", ("QueryError", f"the answer could not be sent: {exc}")))
+        try:
+            conn.send(len(body))
+            conn.send_bytes(body)
         except (EOFError, OSError):
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from .model import Claim, Entity, EntityRef, Fact, QueryResult, Stats
@@ -19,20 +20,39 @@ def to_dict(obj: Any) -> Any:
     >>> to_dict(EntityRef("https://w3id.org/caucasus-kg/id/Baku", "Baku", "Baku"))
     {'iri': 'https://w3id.org/caucasus-kg/id/Baku', 'id': 'Baku', 'label': 'Baku'}
     """
+    if isinstance(obj, _SCALARS):  # most values: tested first
+        return obj
     if isinstance(obj, (list, tuple)):
         return [to_dict(item) for item in obj]
     if isinstance(obj, dict):
         return {str(k): to_dict(v) for k, v in obj.items()}
     if isinstance(obj, QueryResult):
         return _query_result(obj)
-    if isinstance(obj, (Entity, EntityRef, Fact, Claim, Stats)):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-        if hasattr(obj, "conforms"):
-            out["conforms"] = obj.conforms
-        return out
-    return obj
+    shape = _shape(type(obj))
+    if shape is None:
+        return obj
+    names, extra = shape
+    out = {name: to_dict(getattr(obj, name)) for name in names}
+    for name in extra:
+        out[name] = getattr(obj, name)
+    return out
+
+
+_SCALARS = (str, int, float, type(None))
+_EXTRA_PROPERTIES = ("conforms",)  # properties that belong in the dict (ValidationReport.conforms)
+
+
+@functools.cache
+def _shape(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(field names, extra property names) of a dataclass type, None for other types.
+
+    Computed once per type: ``dataclasses.fields`` per object was most of the
+    time of turning a path answer into JSON.
+    """
+    if not dataclasses.is_dataclass(cls):
+        return None
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    return names, tuple(name for name in _EXTRA_PROPERTIES if name not in names and hasattr(cls, name))
 
 
 def _query_result(result: QueryResult) -> dict[str, Any]:

@@ -16,6 +16,7 @@ protocol's ``default-graph-uri``/``named-graph-uri`` are checked like FROM.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ class QueryShape:
     uses_service: bool
     uses_load: bool
     dataset_graphs: tuple[str, ...]  # graphs named by FROM, FROM NAMED, USING, USING NAMED
+    single_pattern: bool = False
+    """A SELECT or ASK of one triple pattern, at most a LIMIT after it: Oxigraph answers it with one
+    lazy index scan, so it cannot compute ahead of the rows it returns (see :func:`_is_single_pattern`)."""
 
 
 def _tokens(sparql: str) -> Iterator[tuple[str, str]]:
@@ -75,6 +79,9 @@ def _expand_escapes(sparql: str) -> str:
 def inspect_sparql(sparql: str) -> QueryShape:
     """Tokenise ``sparql`` and report its form and outside-reaching operations.
 
+    Shapes of short texts are remembered (a server sees the same queries again,
+    and checks each one twice: for its form, then for what it reaches).
+
     Examples
     --------
     >>> inspect_sparql("SELECT * FROM <http://x/g> { ?s ?p 'SERVICE' }").dataset_graphs
@@ -82,8 +89,23 @@ def inspect_sparql(sparql: str) -> QueryShape:
     >>> inspect_sparql("PREFIX ex: <http://x/> SELECT * { ?s ex:SERVICE ?o }").uses_service
     False
     """
+    if len(sparql) <= _CACHED_LENGTH:
+        return _inspect_cached(sparql)
+    return _inspect(sparql)
+
+
+_CACHED_LENGTH = 4096
+
+
+@functools.lru_cache(maxsize=512)
+def _inspect_cached(sparql: str) -> QueryShape:
+    return _inspect(sparql)
+
+
+def _inspect(sparql: str) -> QueryShape:
     tokens = list(_tokens(sparql))
     prefixes: dict[str, str] = {}
+    body: list[tuple[str, str]] = []  # the tokens after the PREFIX declarations
     form = None
     service = load = False
     graphs: list[str] = []
@@ -95,6 +117,7 @@ def inspect_sparql(sparql: str) -> QueryShape:
             prefixes[tokens[i + 1][1][:-1]] = tokens[i + 2][1][1:-1]
             i += 3
             continue
+        body.append(tokens[i])
         if form is None and (upper in _FORMS or upper in _UPDATE_OPS):
             form = upper if upper in _FORMS else "UPDATE"
         if upper == "SERVICE":
@@ -110,7 +133,76 @@ def inspect_sparql(sparql: str) -> QueryShape:
         i += 1
     if form is None:
         raise QueryError("not a SPARQL query or update: no SELECT, ASK, CONSTRUCT, DESCRIBE or update operation found")
-    return QueryShape(form, service, load, tuple(graphs))
+    return QueryShape(form, service, load, tuple(graphs), _is_single_pattern(body))
+
+
+def _is_single_pattern(body: list[tuple[str, str]]) -> bool:
+    """``SELECT (* | ?v ...) [WHERE] { s p o [.] } [LIMIT n]`` or ``ASK [WHERE] { s p o [.] }``, nothing else.
+
+    Terms are variables, IRIs, prefixed names, ``a`` or plain, tagged or typed
+    strings. Anything else (a FILTER, a second pattern, a path, DISTINCT,
+    ORDER BY, OFFSET, a number, ...) answers False: the check is meant to say
+    yes only when it is sure.
+
+    Examples
+    --------
+    >>> _is_single_pattern(list(_tokens("SELECT ?p ?o WHERE { ckr:X ?p ?o } LIMIT 10")))
+    True
+    >>> _is_single_pattern(list(_tokens("SELECT * { ?a ?p ?b . ?b ?q ?c }")))
+    False
+    """
+    words = [(kind, text.upper() if kind == "word" else text) for kind, text in body]
+    i = 0
+
+    def take(kind: str, text: str | None = None) -> bool:
+        nonlocal i
+        if i < len(words) and words[i][0] == kind and (text is None or words[i][1] == text):
+            i += 1
+            return True
+        return False
+
+    def term(predicate: bool = False) -> bool:
+        nonlocal i
+        if take("var") or take("iri") or take("pname") or (predicate and take("word", "A")):
+            return True
+        if predicate or not take("string"):
+            return False
+        if take("other", "@"):  # a language tag: en, en-GB, es-419
+            if not take("word"):
+                return False
+            while take("other", "-"):
+                if not (take("word") or _digits()):
+                    return False
+            return True
+        if i + 1 < len(words) and words[i] == words[i + 1] == ("other", "^"):
+            i += 2
+            return take("iri") or take("pname")
+        return True
+
+    def _digits() -> bool:
+        nonlocal i
+        start = i
+        while i < len(words) and words[i][0] == "other" and words[i][1].isdigit():
+            i += 1
+        return i > start
+
+    if take("word", "SELECT"):
+        if not take("other", "*"):
+            if not take("var"):
+                return False
+            while take("var"):
+                pass
+    elif not take("word", "ASK"):
+        return False
+    take("word", "WHERE")
+    if not (take("other", "{") and term() and term(predicate=True) and term()):
+        return False
+    take("other", ".")
+    if not take("other", "}"):
+        return False
+    if take("word", "LIMIT") and not _digits():
+        return False
+    return i == len(words)
 
 
 def _expand(token: tuple[str, str], prefixes: dict[str, str]) -> str:
@@ -171,6 +263,7 @@ def check_query(
         any(s.uses_service for s in shapes),
         any(s.uses_load for s in shapes),
         tuple(dict.fromkeys([*(g for s in shapes for g in s.dataset_graphs), *dataset])),
+        all(s.single_pattern for s in shapes),
     )
     if update and shape.form != "UPDATE":
         raise QueryError(f"expected a SPARQL update, got a {shape.form} query")

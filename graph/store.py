@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -241,13 +242,16 @@ class OxigraphBackend(Backend):
         format: str,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        deadline: float | None = None,
     ) -> SerializedResult:
         """Oxigraph's own serialisers, fed lazily: the cap stops evaluation at ``max_rows + 1`` rows.
 
         SELECT solutions stream into Oxigraph's TSV writer (one line per row, by
-        the standard), which is stopped after the row cap; the kept lines are
-        parsed back and written in the wanted format. CONSTRUCT/DESCRIBE triples
-        are taken up to the cap and written by Oxigraph's RDF serialisers.
+        the standard), which is stopped after the row cap, or with ``_Cancelled``
+        at the first write past ``deadline`` (a ``time.monotonic()`` value); the
+        kept lines are parsed back and written in the wanted format.
+        CONSTRUCT/DESCRIBE triples are taken up to the cap and written by
+        Oxigraph's RDF serialisers.
         """
         from .formats import rdf_format, result_format
 
@@ -260,7 +264,7 @@ class OxigraphBackend(Backend):
                 return SerializedResult("ASK", spec.name, spec.media_type, result.serialize(format=spec.oxigraph))
             if isinstance(result, ox.QuerySolutions):
                 spec = result_format(format)
-                tsv, count, truncated = _capped_tsv(result, max_rows)
+                tsv, count, truncated = _capped_tsv(result, max_rows, deadline)
                 if spec.name != "tsv":
                     parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
                     tsv = parsed.serialize(format=spec.oxigraph)
@@ -460,12 +464,15 @@ class _RowCap(Exception):
 class _TsvSink:
     """A binary writer that keeps the header line and at most ``max_rows`` rows of a TSV result."""
 
-    def __init__(self, max_rows: int) -> None:
+    def __init__(self, max_rows: int, deadline: float | None = None) -> None:
         self.limit = max_rows + 1  # the header line, then the rows
+        self.deadline = deadline
         self.lines = 0
         self.chunks: list[bytes] = []
 
     def write(self, data: bytes) -> int:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _Cancelled
         chunk = bytes(data)
         self.chunks.append(chunk)
         self.lines += chunk.count(b"\n")
@@ -477,9 +484,9 @@ class _TsvSink:
         pass
 
 
-def _capped_tsv(result: ox.QuerySolutions, max_rows: int) -> tuple[bytes, int, bool]:
+def _capped_tsv(result: ox.QuerySolutions, max_rows: int, deadline: float | None = None) -> tuple[bytes, int, bool]:
     """(TSV of at most ``max_rows`` rows, their number, whether rows were cut)."""
-    sink = _TsvSink(max_rows)
+    sink = _TsvSink(max_rows, deadline)
     truncated = False
     try:
         result.serialize(sink, format=ox.QueryResultsFormat.TSV)

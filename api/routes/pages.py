@@ -46,7 +46,7 @@ def _many(values: list[str] | None) -> list[str] | None:
     return out or None
 
 
-def _filters(
+async def _filters(
     relations: Many = None,
     polarity: Many = None,
     types: Many = None,

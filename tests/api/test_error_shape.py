@@ -72,16 +72,15 @@ def test_forbidden_timeout_and_internal_errors(bundled_kg: KnowledgeGraph) -> No
     class Slow:
         settings = bundled_kg.settings
 
-        def query_serialized(self, *args: object, **kwargs: object) -> None:
+        async def query_serialized_async(self, *args: object, **kwargs: object) -> None:
             raise QueryTimeout(5.0)
 
-    app = create_app(kg=bundled_kg)
-    app.dependency_overrides[get_graph] = lambda: Slow()
-    assert_shape(TestClient(app).get("/sparql", params={"query": POINT}), 503, "query_timeout")
+    assert_shape(TestClient(create_app(kg=Slow())).get("/sparql", params={"query": POINT}), 503, "query_timeout")
 
     def broken() -> None:
         raise RuntimeError("boom")
 
+    app = create_app(kg=bundled_kg)
     app.dependency_overrides[get_graph] = broken
     response = TestClient(app, raise_server_exceptions=False).get("/api/stats")
     assert_shape(response, 500, "internal_error")

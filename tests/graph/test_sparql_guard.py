@@ -102,3 +102,39 @@ def test_inspection_never_crashes(text: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="'\\\n\r", blacklist_categories=("Cs",)), max_size=60))
 def test_string_literals_never_trigger_refusal(content: str) -> None:
     assert not inspect_sparql(f"SELECT * WHERE {{ ?s ?p 'SERVICE {content} LOAD FROM' }}").uses_service
+
+
+@pytest.mark.parametrize(
+    ("sparql", "single"),
+    [
+        ("SELECT ?p ?o WHERE { ckr:E123 ?p ?o }", True),
+        ("PREFIX x: <http://x/> select * { x:a a ?t . }", True),
+        ("SELECT ?s { ?s rdfs:label 'Baku'@en-GB } LIMIT 5", True),
+        ('SELECT ?s { ?s rdfs:label "1"^^xsd:int }', True),
+        ("ASK { ?s ?p ?o }", True),
+        ("SELECT ?s { ?s ?p 1 }", False),  # numbers are not parsed: no
+        ("SELECT ?s { ?s ?p ?o } OFFSET 5", False),  # skipped rows are computed without being written
+        ("SELECT ?s { ?s ?p ?o } ORDER BY ?s", False),
+        ("SELECT DISTINCT ?s { ?s ?p ?o }", False),
+        ("SELECT ?s { ?s ?p ?o FILTER(?o) }", False),
+        ("SELECT ?s { ?s ?p ?o . ?o ?q ?r }", False),
+        ("SELECT ?s { ?s ?p ?o ; ?q ?r }", False),
+        ("SELECT ?s { ?s ?p ?o , ?r }", False),
+        ("SELECT ?s { ?s ckg:a/ckg:b ?o }", False),
+        ("SELECT ?s { ?s ckg:a* ?o }", False),
+        ("SELECT ?s { ?s ^ckg:a ?o }", False),
+        ("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", False),
+        ("SELECT ?s FROM <http://x> { ?s ?p ?o }", False),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", False),
+        ("SELECT ?s { GRAPH ?g { ?s ?p ?o } }", False),
+        ("SELECT ?s { { ?s ?p ?o } }", False),
+        ("SELECT ?s { ?s ?p ?o } LIMIT", False),
+        ("SELECT ?s { ?s ?p ?o } VALUES ?s { 1 }", False),
+        ("SELECT ?s { ?s ?p [ ?q ?r ] }", False),
+        ("SELECT ?s { << ?a ?b ?c >> ?p ?o }", False),
+        ("SELECT ?s { ?s ?p ?o \\u007D . ?o ?q ?r }", False),  # an escape that hides a second pattern
+    ],
+)
+def test_single_pattern_queries(sparql: str, single: bool) -> None:
+    """Only a query that is one lazy index scan may skip the worker processes (see KnowledgeGraph)."""
+    assert check_query(sparql, allow_outside=True, known_graphs=set, update=False).single_pattern is single
