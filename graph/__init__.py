@@ -18,7 +18,7 @@ from .errors import (
 from . import analysis
 from .knowledge_graph import KnowledgeGraph, claim_iri, time_literal
 from .model import Claim, Entity, EntityRef, Fact, QueryResult, Stats
-from .serialization import to_dict
+from .serialization import to_dict, to_json
 from .settings import Settings
 from .validation import ValidationProblem, ValidationReport
 
@@ -47,4 +47,5 @@ __all__ = [
     "claim_iri",
     "time_literal",
     "to_dict",
+    "to_json",
 ]

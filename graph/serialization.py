@@ -1,4 +1,4 @@
-"""The one place that turns core objects into plain dicts (for JSON, the CLI and pages)."""
+"""The one place that turns core objects into plain dicts (for the CLI and pages) and JSON (for the API)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import dataclasses
 import functools
 from typing import Any
 
+import orjson
+
 from .model import Claim, Entity, EntityRef, Fact, QueryResult, Stats
 
-__all__ = ["to_dict"]
+__all__ = ["to_dict", "to_json"]
 
 
 def to_dict(obj: Any) -> Any:
@@ -53,6 +55,34 @@ def _shape(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         return None
     names = tuple(f.name for f in dataclasses.fields(cls))
     return names, tuple(name for name in _EXTRA_PROPERTIES if name not in names and hasattr(cls, name))
+
+
+def to_json(obj: Any) -> bytes:
+    """UTF-8 JSON of ``to_dict(obj)``, written by orjson.
+
+    orjson writes dataclasses itself, over ten times faster than building the
+    dicts first. The objects whose dict form is not just their fields (a
+    QueryResult, a ValidationReport with its ``conforms``) are answers of
+    their own, never parts of others: at the top level, or in a top-level list
+    or dict, they go through :func:`to_dict` first.
+
+    Examples
+    --------
+    >>> from caucasus_kg.graph.model import EntityRef
+    >>> to_json([EntityRef("https://w3id.org/caucasus-kg/id/Baku", "Baku", "Baku")])
+    b'[{"iri":"https://w3id.org/caucasus-kg/id/Baku","id":"Baku","label":"Baku"}]'
+    """
+    items = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, (list, tuple)) else (obj,)
+    if any(_special(item) for item in items):
+        obj = to_dict(obj)
+    return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _special(obj: Any) -> bool:
+    if isinstance(obj, QueryResult):
+        return True
+    shape = _shape(type(obj))
+    return shape is not None and bool(shape[1])
 
 
 def _query_result(result: QueryResult) -> dict[str, Any]:

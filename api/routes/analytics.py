@@ -1,11 +1,10 @@
 """Graph analytics over the networkx projection: paths, neighbours, centrality, communities, balance, diff.
 
 Each route parses its parameters, makes one call to :mod:`caucasus_kg.graph.analysis`
-(free functions taking the graph first) and returns :func:`~caucasus_kg.graph.to_dict`
-of the result as JSON. The pydantic models of :mod:`caucasus_kg.api.schemas` document
-the answers in OpenAPI; they are checked against real answers by the tests, not
-re-validated per request (that tripled the time of a large paths answer). The projection is built once per graph version (``kg.cached``),
-never per request. The common filters (``relations``, ``polarity``, ``within``,
+(free functions taking the graph first) and answers its result as JSON
+(:func:`caucasus_kg.api.responses.json_answer`); the pydantic models of
+:mod:`caucasus_kg.api.schemas` document the answers in OpenAPI. The projection
+is built once per graph version (``kg.cached``), never per request. The common filters (``relations``, ``polarity``, ``within``,
 ``include_undated`` and, except for ``/api/diff``, the time view ``as_of`` or
 ``from``/``to``) are those of :func:`caucasus_kg.api.schemas.graph_filters`.
 
@@ -25,11 +24,11 @@ from typing import Annotated, Any
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse
 
-from ...graph import Settings, to_dict
+from ...graph import Settings
 from ..deps import GraphDep, SettingsDep
 from ..errors import HTTPError
+from ..responses import JSONBytes, json_answer
 from ..schemas import (
     ERROR_RESPONSES,
     BalanceOut,
@@ -75,12 +74,12 @@ async def get_paths(
     k: Annotated[int, Query(ge=1, le=100, description="How many shortest simple paths, at most.")] = 1,
     max_hops: Annotated[int | None, Query(ge=1, le=50, description="Leave out longer paths.")] = None,
     undirected: Annotated[bool, Query(description="Also walk relations against their direction.")] = False,
-) -> JSONResponse:
+) -> JSONBytes:
     from ...graph.analysis import shortest_paths
 
     paths = await compute(settings, shortest_paths, kg, source, target, k=k, max_hops=max_hops,
                           directed=not undirected, **filters)
-    return JSONResponse({"count": len(paths), "paths": to_dict(paths)})
+    return json_answer({"count": len(paths), "paths": paths})
 
 
 @router.get("/neighbours/{ref:path}", response_model=SubgraphOut, summary="The neighbourhood of an entity")
@@ -92,11 +91,11 @@ async def get_neighbours(
     depth: Annotated[int, Query(ge=0, le=6, description="Hops from the entity.")] = 1,
     direction: Annotated[str, Query(pattern="^(out|in|both)$", description="out, in or both.")] = "both",
     evidence: Annotated[bool, Query(description="Include the claims (quotes) of every relation.")] = False,
-) -> JSONResponse:
+) -> JSONBytes:
     from ...graph.analysis import neighbourhood
 
-    return JSONResponse(to_dict(await compute(settings, neighbourhood, kg, ref, depth=depth, direction=direction,
-                                 evidence=evidence, **filters)))
+    return json_answer(await compute(settings, neighbourhood, kg, ref, depth=depth, direction=direction,
+                                 evidence=evidence, **filters))
 
 
 @router.get("/centrality", response_model=CentralityOut, summary="The most central entities")
@@ -110,13 +109,13 @@ async def get_centrality(
     type: Annotated[list[str] | None, Query(description="List only entities of these classes (computed on the "
                                                         "whole filtered graph).")] = None,
     directed: Annotated[bool, Query(description="Respect the direction of relations.")] = False,
-) -> JSONResponse:
+) -> JSONBytes:
     from ...graph.analysis import centrality
 
     rank_types = [t.strip() for value in type or () for t in value.split(",") if t.strip()] or None
     scores = await compute(settings, centrality, kg, metric, top=top, rank_types=rank_types, directed=directed,
                            **filters)
-    return JSONResponse({"metric": metric, "count": len(scores), "scores": to_dict(scores)})
+    return json_answer({"metric": metric, "count": len(scores), "scores": scores})
 
 
 @router.get("/communities", response_model=CommunitiesOut, summary="Communities of entities")
@@ -128,11 +127,11 @@ async def get_communities(
     seed: Annotated[int, Query(description="Louvain's random seed.")] = 42,
     resolution: Annotated[float, Query(gt=0, description="Louvain's resolution.")] = 1.0,
     min_size: Annotated[int, Query(ge=1, description="List only communities this large.")] = 1,
-) -> JSONResponse:
+) -> JSONBytes:
     from ...graph.analysis import communities
 
-    return JSONResponse(to_dict(await compute(settings, communities, kg, method=method, seed=seed,
-                                              resolution=resolution, min_size=min_size, **filters)))
+    return json_answer(await compute(settings, communities, kg, method=method, seed=seed,
+                                       resolution=resolution, min_size=min_size, **filters))
 
 
 @router.get("/balance", response_model=BalanceOut, summary="Structural balance of the signed graph")
@@ -143,10 +142,10 @@ async def get_balance(
     mixed: Annotated[str, Query(description="How a pair with both signs counts: hostile, cooperative, majority "
                                             "or skip.")] = "hostile",
     limit: Annotated[int, Query(ge=0, le=100_000, description="Most triads listed (the counts cover all).")] = 1000,
-) -> JSONResponse:
+) -> JSONBytes:
     from ...graph.analysis import structural_balance
 
-    return JSONResponse(to_dict(await compute(settings, structural_balance, kg, mixed=mixed, limit=limit, **filters)))
+    return json_answer(await compute(settings, structural_balance, kg, mixed=mixed, limit=limit, **filters))
 
 
 @router.get("/diff", response_model=DiffOut, summary="What changed between two dates")
@@ -157,7 +156,7 @@ async def get_diff(
     from_: Annotated[str, Query(alias="from", description="The earlier date: YYYY, YYYY-MM or YYYY-MM-DD.")],
     to: Annotated[str, Query(description="The later date: YYYY, YYYY-MM or YYYY-MM-DD.")],
     mixed: Annotated[str, Query(description="How a pair with both signs counts (see /api/balance).")] = "hostile",
-) -> JSONResponse:
+) -> JSONBytes:
     from ...graph.analysis import diff
 
-    return JSONResponse(to_dict(await compute(settings, diff, kg, from_, to, mixed=mixed, **filters)))
+    return json_answer(await compute(settings, diff, kg, from_, to, mixed=mixed, **filters))

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from ...graph import InvalidArgument, KnowledgeGraph, to_dict
+from ...graph import InvalidArgument, KnowledgeGraph
 from ...graph.model import Fact
 from ..deps import GraphDep
+from ..responses import JSONBytes, json_answer
 from ..schemas import ERROR_RESPONSES, FactListOut
 
 __all__ = ["router"]
@@ -24,9 +25,9 @@ async def list_facts(
     predicate: Annotated[str | None, Query(description="Relation name or IRI (alliedWith, ckg:hostileTo, ...).")] = None,
     object: Annotated[str | None, Query(description="Entity id, IRI, label or alias.")] = None,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
-) -> dict:
+) -> JSONBytes:
     facts = await run_in_threadpool(matching_facts, kg, subject=subject, predicate=predicate, object=object)
-    return {"count": len(facts[:limit]), "facts": to_dict(facts[:limit])}
+    return json_answer({"count": len(facts[:limit]), "facts": facts[:limit]})
 
 
 def matching_facts(

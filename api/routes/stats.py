@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from ...graph import to_dict
 from ..deps import GraphDep
+from ..responses import JSONBytes, json_answer
 from ..schemas import StatsOut
 
 __all__ = ["router"]
@@ -15,5 +15,5 @@ router = APIRouter(prefix="/api", tags=["Statistics"])
 
 
 @router.get("/stats", response_model=StatsOut, summary="Counts that describe the graph")
-async def get_stats(kg: GraphDep) -> dict:
-    return to_dict(await run_in_threadpool(kg.stats))
+async def get_stats(kg: GraphDep) -> JSONBytes:
+    return json_answer(await run_in_threadpool(kg.stats))
