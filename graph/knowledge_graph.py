@@ -21,9 +21,9 @@ from .errors import DataError, EntityNotFound, InvalidArgument, QueryTimeout, Qu
 from .formats import RdfFormatSpec, guess_rdf_format, rdf_format
 from .model import Claim, Entity, EntityRef, Fact, QueryResult, Stats
 from .settings import Settings
-from .sparql_guard import check_query
+from .sparql_guard import QueryShape, check_query
 from .query_workers import QueryWorkers
-from .store import Backend, MemoryBackend, OxigraphBackend, SerializedResult, _Cancelled, open_backend
+from .store import Backend, Deadline, MemoryBackend, OxigraphBackend, SerializedResult, _Cancelled, open_backend
 from .text import normalize, slug
 
 __all__ = ["KnowledgeGraph", "claim_iri"]
@@ -291,7 +291,8 @@ class KnowledgeGraph:
         With ``settings.query_workers`` the query runs in a worker process that
         is killed at the time limit (see :mod:`caucasus_kg.graph.query_workers`);
         otherwise in a thread that is abandoned at the limit and runs on until
-        the engine returns.
+        the engine returns. A lookup of one triple pattern runs in the calling
+        thread, which stops reading at the limit (see :meth:`_in_process`).
 
         Raises
         ------
@@ -308,9 +309,15 @@ class KnowledgeGraph:
         >>> kg.query("ASK { ckr:Azerbaijan ckg:alliedWith ckr:Turkey }").boolean
         True
         """
-        dataset = self._dataset(sparql, default_graph_uris, named_graph_uris)
+        shape = self._check(sparql, default_graph_uris, named_graph_uris)
         rows = self.settings.max_rows if max_rows is None else max_rows
-        kwargs = {"prefixes": PREFIXES, "max_rows": rows, **dataset}
+        kwargs = {"prefixes": PREFIXES, "max_rows": rows, **self._dataset_keywords(default_graph_uris, named_graph_uris)}
+        if self._in_process(shape):
+            seconds = self._seconds(timeout)
+            try:
+                return self._backend.query(sparql, cancel=Deadline(seconds), **kwargs)
+            except _Cancelled:
+                raise QueryTimeout(seconds) from None
         workers = self._query_workers()
         if workers is not None:
             return workers.call(("query", sparql, kwargs), timeout=self._seconds(timeout))
@@ -389,26 +396,24 @@ class KnowledgeGraph:
         self, sparql: str, format: str, max_rows: int | None, default_graph_uris: Sequence[str],
         named_graph_uris: Sequence[str],
     ) -> tuple[dict[str, Any], bool]:
-        """(backend keywords, whether to answer in this process rather than in a worker).
-
-        A single-pattern SELECT or ASK (see :class:`~caucasus_kg.graph.sparql_guard.QueryShape`)
-        on Oxigraph is answered here: its rows stream from one index scan, at most
-        ``max_rows + 1`` of them, and the writer stops at the first chunk past the
-        deadline, so it ends within its limit without a process to kill; a worker
-        round trip would cost several times the lookup.
-        """
-        shape = check_query(
-            sparql,
-            allow_outside=self.settings.allow_service,
-            known_graphs=self.named_graphs,
-            update=False,
-            dataset=(*default_graph_uris, *named_graph_uris),
-        )
+        """(backend keywords, whether to answer in the caller's thread: see :meth:`_in_process`)."""
+        shape = self._check(sparql, default_graph_uris, named_graph_uris)
         rows = self.settings.max_rows if max_rows is None else max_rows
         kwargs = {"prefixes": PREFIXES, "max_rows": rows, "format": format,
                   **self._dataset_keywords(default_graph_uris, named_graph_uris)}
-        in_process = shape.single_pattern and not shape.dataset_graphs and isinstance(self._backend, OxigraphBackend)
-        return kwargs, in_process
+        return kwargs, self._in_process(shape)
+
+    def _in_process(self, shape: QueryShape) -> bool:
+        """Whether a query runs in the caller's thread, neither in a worker process nor a thread of its own.
+
+        A single-pattern SELECT or ASK (see :class:`~caucasus_kg.graph.sparql_guard.QueryShape`)
+        on Oxigraph does: its rows stream from one index scan, at most
+        ``max_rows + 1`` of them, and the reader stops at the first row (or
+        written chunk) past the deadline, so it ends within its limit without a
+        process to kill; a worker round trip or a thread start would cost
+        several times the lookup.
+        """
+        return shape.single_pattern and not shape.dataset_graphs and isinstance(self._backend, OxigraphBackend)
 
     def _stream_small(self, sparql: str, kwargs: dict[str, Any]) -> SerializedResult | None:
         """The answer of a single-pattern lookup if it fits in a small budget of rows and time, else None.
@@ -454,16 +459,15 @@ class KnowledgeGraph:
             finally:
                 self._changed()
 
-    def _dataset(self, sparql: str, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> dict[str, Any]:
-        """Check a query (see sparql_guard) and return the backend keywords of its protocol dataset."""
-        check_query(
+    def _check(self, sparql: str, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> QueryShape:
+        """Check a query and its protocol dataset (see sparql_guard); return its shape."""
+        return check_query(
             sparql,
             allow_outside=self.settings.allow_service,
             known_graphs=self.named_graphs,
             update=False,
             dataset=(*default_graph_uris, *named_graph_uris),
         )
-        return self._dataset_keywords(default_graph_uris, named_graph_uris)
 
     @staticmethod
     def _dataset_keywords(default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ adds it, so a bad file never leaves a half-written store.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import time
@@ -31,6 +32,22 @@ Triple = tuple[Identifier, Identifier, Identifier]
 
 class _Cancelled(Exception):
     """Raised inside a worker when the caller gave up on a query."""
+
+
+class Deadline:
+    """Stands for the cancel event of :meth:`Backend.query` when the query runs in the caller's thread.
+
+    It is set once ``time.monotonic()`` passes ``seconds`` from now; the
+    backend checks it between rows.
+    """
+
+    __slots__ = ("at",)
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def is_set(self) -> bool:
+        return time.monotonic() > self.at
 
 
 @dataclass(frozen=True)
@@ -149,15 +166,30 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 
 def _from_ox(term: object) -> Identifier:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return _uri(term.value)
+    if kind is ox.Literal:
+        return _literal(term.value, term.language, term.datatype.value)
+    if kind is ox.BlankNode:
         return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise DataError(f"unsupported RDF term {term!r} (RDF-star triples are not supported)")
+
+
+# rdflib terms are immutable, so equal terms can be shared. Building them is the
+# cost of a result with many rows (a typed literal parses its value: 18 µs for a
+# date, against 0.2 µs to look one up), and results repeat terms: dates, types,
+# the entities of a neighbourhood.
+@functools.lru_cache(maxsize=1 << 16)
+def _uri(value: str) -> URIRef:
+    return URIRef(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _literal(value: str, language: str | None, datatype: str) -> Literal:
+    if language:
+        return Literal(value, lang=language)
+    return Literal(value, datatype=_uri(datatype))
 
 
 def _to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:

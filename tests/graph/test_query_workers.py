@@ -126,3 +126,22 @@ def test_a_cancelled_async_call_replaces_its_worker(kg: KnowledgeGraph) -> None:
     run(cancel_mid_query())
     assert kg._workers.pids() != before
     assert json.loads(run(kg.query_serialized_async(JOIN, "json")).data)["head"]["vars"] == ["a", "c"]
+
+
+@pytest.mark.parametrize("sparql", LOOKUPS)
+def test_library_lookups_run_in_the_callers_thread(kg: KnowledgeGraph, sparql: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    kwargs = {"prefixes": PREFIXES, "max_rows": kg.settings.max_rows}
+    from_worker = kg._workers.call(("query", sparql, kwargs), timeout=5)
+    monkeypatch.setattr(kg, "_workers", NoWorkers(kg._workers))
+    here = kg.query(sparql)
+    assert (here.type, here.variables, here.boolean, here.truncated) == (
+        from_worker.type, from_worker.variables, from_worker.boolean, from_worker.truncated)
+    assert sorted(here.rows) == sorted(from_worker.rows)
+
+
+def test_a_library_lookup_past_its_deadline_stops() -> None:
+    threads_only = KnowledgeGraph.open()
+    with pytest.raises(QueryTimeout):
+        threads_only.query("SELECT * { ?s ?p ?o }", timeout=0.0, max_rows=10**6)
+    assert len(threads_only.query("SELECT * { ?s ?p ?o }", max_rows=10**6)) == len(threads_only)
