@@ -29,12 +29,12 @@ from .text import normalize, slug
 __all__ = ["KnowledgeGraph", "claim_iri"]
 
 T = TypeVar("T")
+Triple = tuple[Identifier, Identifier, Identifier]
 
 _LOOP_ROWS = 256
 """Rows a single-pattern lookup may produce on the event loop before it moves to a thread."""
 _LOOP_SECONDS = 0.002
 """Time a single-pattern lookup may take on the event loop (checked at each chunk written)."""
-Triple = tuple[Identifier, Identifier, Identifier]
 
 _ONTOLOGY_IRI = URIRef("https://w3id.org/caucasus-kg/ontology")
 _RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3"}
@@ -367,10 +367,11 @@ class KnowledgeGraph:
     ) -> SerializedResult:
         """:meth:`query_serialized` for coroutines, such as the HTTP API's handlers.
 
-        With worker processes already running, the event loop waits for the
-        worker's answer itself (no thread is held); otherwise, and for
-        single-pattern lookups, the call runs in a thread. Same checks, time
-        limit and errors as :meth:`query_serialized`.
+        Same checks, time limit and errors as :meth:`query_serialized`. A small
+        single-pattern lookup is answered on the event loop itself (a thread
+        hop costs more than the lookup; see :meth:`_stream_small`); with worker
+        processes running, the loop waits for the worker's answer without
+        holding a thread; anything else runs in a thread.
 
         Examples
         --------
@@ -379,18 +380,20 @@ class KnowledgeGraph:
         >>> result = await kg.query_serialized_async("SELECT ?ally { ckr:Azerbaijan ckg:alliedWith ?ally }", "csv")  # doctest: +SKIP
         """
         workers = self._workers
-        if workers is None:
-            return await asyncio.to_thread(
-                self.query_serialized, sparql, format, timeout=timeout, max_rows=max_rows,
-                default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris,
-            )
-        kwargs, in_process = self._serialized_kwargs(sparql, format, max_rows, default_graph_uris, named_graph_uris)
-        if in_process:
-            small = self._stream_small(sparql, kwargs)
-            if small is not None:
-                return small
-            return await asyncio.to_thread(self._stream_serialized, sparql, kwargs, self._seconds(timeout))
-        return await workers.call_async(("serialized", sparql, kwargs), timeout=self._seconds(timeout))
+        if isinstance(self._backend, (OxigraphBackend, MemoryBackend)):  # checks that never wait on a network
+            kwargs, in_process = self._serialized_kwargs(sparql, format, max_rows, default_graph_uris,
+                                                         named_graph_uris)
+            if in_process:
+                small = self._stream_small(sparql, kwargs)
+                if small is not None:
+                    return small
+                return await asyncio.to_thread(self._stream_serialized, sparql, kwargs, self._seconds(timeout))
+            if workers is not None:
+                return await workers.call_async(("serialized", sparql, kwargs), timeout=self._seconds(timeout))
+        return await asyncio.to_thread(
+            self.query_serialized, sparql, format, timeout=timeout, max_rows=max_rows,
+            default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris,
+        )
 
     def _serialized_kwargs(
         self, sparql: str, format: str, max_rows: int | None, default_graph_uris: Sequence[str],

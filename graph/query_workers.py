@@ -30,8 +30,8 @@ How
   :meth:`QueryWorkers.call_async` does the same from an event loop, waiting for
   the worker's socket on the loop itself: handing a point lookup to a thread
   and back cost more than the lookup.
-* A reply is a small header (status, size) followed by the pickled answer, so
-  that an async caller reads a large answer in a thread, never on the loop.
+* A reply is its size, then the pickled answer, so that an async caller reads
+  a large answer in a thread, never on the loop.
 * After a write, each worker reloads before its next call (loading is not
   counted in the limit). An update is rehearsed in a worker first, under the
   limit, and applied to the primary store only if the rehearsal finished; the

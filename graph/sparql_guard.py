@@ -139,10 +139,10 @@ def _inspect(sparql: str) -> QueryShape:
 def _is_single_pattern(body: list[tuple[str, str]]) -> bool:
     """``SELECT (* | ?v ...) [WHERE] { s p o [.] } [LIMIT n]`` or ``ASK [WHERE] { s p o [.] }``, nothing else.
 
-    Terms are variables, IRIs, prefixed names, ``a`` or plain, tagged or typed
-    strings. Anything else (a FILTER, a second pattern, a path, DISTINCT,
-    ORDER BY, OFFSET, a number, ...) answers False: the check is meant to say
-    yes only when it is sure.
+    Terms are variables (each once), IRIs, prefixed names, ``a`` or plain,
+    tagged or typed strings. Anything else (a FILTER, a second pattern, a path,
+    DISTINCT, ORDER BY, OFFSET, a number, a repeated variable, ...) answers
+    False: the check is meant to say yes only when it is sure.
 
     Examples
     --------
@@ -195,7 +195,13 @@ def _is_single_pattern(body: list[tuple[str, str]]) -> bool:
     elif not take("word", "ASK"):
         return False
     take("word", "WHERE")
-    if not (take("other", "{") and term() and term(predicate=True) and term()):
+    if not take("other", "{"):
+        return False
+    start = i
+    if not (term() and term(predicate=True) and term()):
+        return False
+    variables = [text for kind, text in words[start:i] if kind == "var"]
+    if len({v[1:] for v in variables}) < len(variables):  # ?x ?p ?x filters inside the scan: rows may not come
         return False
     take("other", ".")
     if not take("other", "}"):

@@ -4,9 +4,10 @@ Each route parses its parameters, makes one call to :mod:`caucasus_kg.graph.anal
 (free functions taking the graph first) and answers its result as JSON
 (:func:`caucasus_kg.api.responses.json_answer`); the pydantic models of
 :mod:`caucasus_kg.api.schemas` document the answers in OpenAPI. The projection
-is built once per graph version (``kg.cached``), never per request. The common filters (``relations``, ``polarity``, ``within``,
-``include_undated`` and, except for ``/api/diff``, the time view ``as_of`` or
-``from``/``to``) are those of :func:`caucasus_kg.api.schemas.graph_filters`.
+is built once per graph version (``kg.cached``), never per request. The common
+filters (``relations``, ``polarity``, ``within``, ``include_undated`` and, except
+for ``/api/diff``, the time view ``as_of`` or ``from``/``to``) are those of
+:func:`caucasus_kg.api.schemas.graph_filters`.
 
 Time limit: a call runs in a thread and the response is 503 after
 ``query_timeout`` seconds. Unlike SPARQL queries (which run in worker processes
@@ -95,7 +96,7 @@ async def get_neighbours(
     from ...graph.analysis import neighbourhood
 
     return json_answer(await compute(settings, neighbourhood, kg, ref, depth=depth, direction=direction,
-                                 evidence=evidence, **filters))
+                                     evidence=evidence, **filters))
 
 
 @router.get("/centrality", response_model=CentralityOut, summary="The most central entities")
@@ -131,7 +132,7 @@ async def get_communities(
     from ...graph.analysis import communities
 
     return json_answer(await compute(settings, communities, kg, method=method, seed=seed,
-                                       resolution=resolution, min_size=min_size, **filters))
+                                     resolution=resolution, min_size=min_size, **filters))
 
 
 @router.get("/balance", response_model=BalanceOut, summary="Structural balance of the signed graph")

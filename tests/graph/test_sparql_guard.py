@@ -113,6 +113,8 @@ def test_string_literals_never_trigger_refusal(content: str) -> None:
         ('SELECT ?s { ?s rdfs:label "1"^^xsd:int }', True),
         ("ASK { ?s ?p ?o }", True),
         ("SELECT ?s { ?s ?p 1 }", False),  # numbers are not parsed: no
+        ("SELECT ?s { ?s ?p ?s }", False),  # a repeated variable filters inside the scan
+        ("SELECT ?s { ?s ?p $s }", False),
         ("SELECT ?s { ?s ?p ?o } OFFSET 5", False),  # skipped rows are computed without being written
         ("SELECT ?s { ?s ?p ?o } ORDER BY ?s", False),
         ("SELECT DISTINCT ?s { ?s ?p ?o }", False),
