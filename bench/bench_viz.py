@@ -28,9 +28,12 @@ than pyvis defaults; the 20,000-node page draws, and its layout is computed, in 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -109,9 +112,54 @@ def pyvis_page(G: nx.MultiDiGraph) -> str:
 
 def first_draw(browser: Any, path: Path, cap: float) -> tuple[float | None, dict[str, Any]]:
     """Seconds from navigation start to the first draw of the laid-out graph (None past ``cap``)."""
+    context = _context(browser)
+    try:
+        return _draw(context, path, cap)
+    finally:
+        context.close()
+
+
+def first_draw_isolated(path: Path, cap: float, executable: str) -> tuple[float | None, dict[str, Any]]:
+    """:func:`first_draw` in a child process with its own Chromium, all killed once it has answered.
+
+    A pyvis page runs its physics in one long script, and closing the page waits
+    for that script, minutes past the cap. The child prints its answer; then the
+    whole process group (the child and its Chromium) is killed.
+    """
+    proc = subprocess.Popen([sys.executable, __file__, "--child-draw", str(path), f"{cap:g}", executable],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    try:
+        seconds, marks = json.loads(line)
+    except ValueError:
+        return None, {}
+    return seconds, marks
+
+
+def _child_draw(path: str, cap: str, executable: str) -> int:
+    from playwright.sync_api import sync_playwright
+
+    browser = sync_playwright().start().chromium.launch(executable_path=executable, args=ARGS)
+    print(json.dumps(_draw(_context(browser), Path(path), float(cap))), flush=True)
+    time.sleep(3600)  # the parent kills this process group once it has read the answer
+    return 0
+
+
+def _context(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.add_init_script(HOOK)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort("blockedbyclient"))
+    return context
+
+
+def _draw(context: Any, path: Path, cap: float) -> tuple[float | None, dict[str, Any]]:
     page = context.new_page()
     try:
         page.goto(path.as_uri(), wait_until="commit", timeout=cap * 1000)
@@ -123,15 +171,16 @@ def first_draw(browser: Any, path: Path, cap: float) -> tuple[float | None, dict
                               " stable: window.__drawnStable || null,"
                               " nodes: window.network.body.nodeIndices.length,"
                               " edges: window.network.body.edgeIndices.length})")
-        seconds = (marks["stable"] or marks["first"]) / 1000
-        return (seconds if seconds <= cap else None), marks
     except Exception:  # noqa: BLE001 - a timeout past the cap
         return None, {}
-    finally:
-        context.close()
+    seconds = (marks["stable"] or marks["first"]) / 1000
+    return (seconds if seconds <= cap else None), marks
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child-draw"]:
+        return _child_draw(*argv[1:4])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,20000", help="node counts, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each of our pages")
@@ -189,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 base, base_marks = [], {}
                 cap = args.baseline_cap if n <= 1000 else args.cap
                 for _ in range(args.pyvis_repeat):
-                    seconds, marks = first_draw(browser, pyvis_path, cap)
+                    seconds, marks = first_draw_isolated(pyvis_path, cap, executable)
                     base.append(seconds)
                     base_marks = marks or base_marks
                     print(f"  {n:>6} pyvis run: {'> cap' if seconds is None else fmt_seconds(seconds)}", flush=True)
