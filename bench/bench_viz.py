@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import subprocess
@@ -122,25 +123,49 @@ def first_draw(browser: Any, path: Path, cap: float) -> tuple[float | None, dict
 def first_draw_isolated(path: Path, cap: float, executable: str) -> tuple[float | None, dict[str, Any]]:
     """:func:`first_draw` in a child process with its own Chromium, all killed once it has answered.
 
-    A pyvis page runs its physics in one long script, and closing the page waits
-    for that script, minutes past the cap. The child prints its answer; then the
-    whole process group (the child and its Chromium) is killed.
+    A pyvis page runs its physics in one long script, and closing the page (or
+    even timing out on it) can wait for that script, minutes past the cap. The
+    child prints its answer; the parent waits at most ``cap`` plus a margin, then
+    kills the child and every process under it (Chromium runs in a process
+    group of its own, so a group kill would miss it).
     """
     proc = subprocess.Popen([sys.executable, __file__, "--child-draw", str(path), f"{cap:g}", executable],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = ""
     try:
-        line = proc.stdout.readline() if proc.stdout else ""
+        if proc.stdout and select.select([proc.stdout], [], [], cap + 15)[0]:
+            line = proc.stdout.readline()
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        for pid in [proc.pid, *_descendants(proc.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         proc.wait()
     try:
         seconds, marks = json.loads(line)
     except ValueError:
         return None, {}
     return seconds, marks
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (Linux /proc), found before any of them is killed."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
 
 
 def _child_draw(path: str, cap: str, executable: str) -> int:
