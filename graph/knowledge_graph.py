@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +30,47 @@ __all__ = ["KnowledgeGraph", "claim_iri"]
 
 T = TypeVar("T")
 Triple = tuple[Identifier, Identifier, Identifier]
+
+class _DaemonThreads:
+    """Daemon threads that run one callable after another, started only when none is idle.
+
+    A thread whose query was abandoned at its deadline stays busy until the
+    engine returns; the next call then starts another thread instead of waiting.
+    Threads idle for a minute end.
+    """
+
+    def __init__(self, name: str, idle_seconds: float = 60.0) -> None:
+        self._name = name
+        self._idle_seconds = idle_seconds
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0  # threads that will take the next task
+
+    def submit(self, task: Callable[[], None]) -> None:
+        with self._lock:
+            start = self._idle == 0
+            if not start:
+                self._idle -= 1
+        self._tasks.put(task)
+        if start:
+            threading.Thread(target=self._run, name=self._name, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                task = self._tasks.get(timeout=self._idle_seconds)
+            except queue.Empty:
+                with self._lock:
+                    if self._idle > 0:  # nobody counts on this thread: end it
+                        self._idle -= 1
+                        return
+                continue  # a task was promised to an idle thread: take it
+            task()  # never raises: _with_deadline's run() keeps every outcome
+            with self._lock:
+                self._idle += 1
+
+
+_QUERY_THREADS = _DaemonThreads("ckg-query")
 
 _LOOP_ROWS = 256
 """Rows a single-pattern lookup may produce on the event loop before it moves to a thread."""
@@ -77,7 +118,6 @@ class KnowledgeGraph:
         self._write_lock = threading.RLock()
         self._cache: dict[Any, tuple[int, Any]] = {}
         self._cache_lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
         self._workers: QueryWorkers | None = None
         self._workers_lock = threading.Lock()
 
@@ -146,9 +186,7 @@ class KnowledgeGraph:
         return [ONTOLOGY_PATH, *bundled_files()]
 
     def close(self) -> None:
-        """Flush an on-disk store and stop worker threads."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        """Flush an on-disk store and stop the query worker processes."""
         if self._workers is not None:
             self._workers.close()
         self._backend.close()
@@ -508,7 +546,8 @@ class KnowledgeGraph:
         Past the limit the caller gets QueryTimeout and the thread is abandoned: it
         stops at the next row it reads, or runs on inside the engine until that
         returns. Daemon threads, so that an abandoned query never holds up the
-        exit of the process (a ``ThreadPoolExecutor`` joins its threads at exit).
+        exit of the process (a ``ThreadPoolExecutor`` joins its threads at exit);
+        reused (:class:`_DaemonThreads`), since starting one cost more than a small query.
         """
         seconds = self.settings.query_timeout if timeout is None else timeout
         cancel = threading.Event()
@@ -523,7 +562,7 @@ class KnowledgeGraph:
             finally:
                 done.set()
 
-        threading.Thread(target=run, name="ckg-query", daemon=True).start()
+        _QUERY_THREADS.submit(run)
         if not done.wait(seconds):
             cancel.set()  # the thread stops at its next row
             raise QueryTimeout(seconds)

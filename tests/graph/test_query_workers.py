@@ -145,3 +145,31 @@ def test_a_library_lookup_past_its_deadline_stops() -> None:
     with pytest.raises(QueryTimeout):
         threads_only.query("SELECT * { ?s ?p ?o }", timeout=0.0, max_rows=10**6)
     assert len(threads_only.query("SELECT * { ?s ?p ?o }", max_rows=10**6)) == len(threads_only)
+
+
+def test_query_threads_are_reused_and_never_wait_for_a_busy_one() -> None:
+    """Threads mode: a query abandoned at its deadline keeps its thread; the next query gets another."""
+    import threading
+
+    from caucasus_kg.graph.knowledge_graph import _DaemonThreads
+
+    pool = _DaemonThreads("test")
+    release = threading.Event()
+    started = threading.Semaphore(0)
+    names: list[str] = []
+
+    def blocked() -> None:
+        started.release()
+        release.wait(10)
+
+    for _ in range(3):  # three busy at once: three threads
+        pool.submit(blocked)
+    assert all(started.acquire(timeout=5) for _ in range(3))
+    release.set()
+    time.sleep(0.2)  # they finish and wait for work
+    done = threading.Semaphore(0)
+    for _ in range(20):
+        pool.submit(lambda: (names.append(threading.current_thread().name + str(threading.get_ident())),
+                             done.release()))
+        assert done.acquire(timeout=5)
+    assert len(set(names)) <= 3  # reused, not one thread per call
