@@ -228,7 +228,7 @@ class OxigraphBackend(Backend):
         *,
         prefixes: dict[str, str],
         max_rows: int,
-        cancel: threading.Event,
+        cancel: threading.Event | Deadline,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
